@@ -1,0 +1,1 @@
+"""Stubs generated from proto/deepmotion/v1/motion.proto by tools/gen_proto.py; do not edit."""

@@ -1,0 +1,1 @@
+"""DeepMotion bridge engine: motion representation, data pipeline and (later) models. Never imports grpc."""

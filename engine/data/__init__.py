@@ -1,0 +1,1 @@
+"""Data pipeline: importers, retargeting into the canonical skeleton, captions, cached datasets."""

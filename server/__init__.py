@@ -1,0 +1,1 @@
+"""DeepMotion bridge server: the gRPC service and the `deepmotion` command line."""
