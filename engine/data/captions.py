@@ -1,0 +1,124 @@
+"""Sentences from (action, style) labels.
+
+Each action has template families; the last family of every action is held out of training
+so that evaluation can test wording the model never saw. Left/right words sit at varied
+positions ("waves with the left hand", "with the left hand, someone waves", "raises the left
+arm") because pooled sentence embeddings barely separate them (DESIGN §5).
+Templates use {s} (subject), {S} (capitalised subject) and {a} (style adverb, may be empty).
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+
+# style label -> (subjects, adverbs)
+STYLES: dict[str, tuple[list[str], list[str]]] = {
+    "normal": (["a person", "someone", "a man", "a woman"], [""]),
+    "happy": (["a happy person", "a cheerful man", "a joyful woman"], ["happily", "cheerfully"]),
+    "sad": (["a sad person", "an unhappy man", "a gloomy woman"], ["sadly", "gloomily"]),
+    "angry": (["an angry person", "a furious man", "an irritated woman"], ["angrily", "furiously"]),
+    "proud": (["a proud person", "a confident man", "a self-assured woman"], ["proudly", "confidently"]),
+    "not-confident": (["a timid person", "an insecure man", "a shy woman"], ["hesitantly", "timidly"]),
+    "masculinity": (["a man", "a macho man"], ["in a masculine way", "manfully"]),
+    "masculine": (["a man", "a burly man"], ["in a masculine way", "manfully"]),
+    "feminine": (["a woman", "a graceful woman"], ["in a feminine way", "gracefully"]),
+    "childish": (["a child", "a childish person"], ["playfully", "like a child"]),
+    "youthful": (["a young person", "a youthful man", "a teenager"], ["energetically", "youthfully"]),
+    "old": (["an old person", "an elderly man", "an old woman"], ["slowly", "stiffly"]),
+    "elderly": (["an elderly person", "an old man", "an elderly woman"], ["slowly", "stiffly"]),
+    "tired": (["a tired person", "a weary man", "a tired woman"], ["wearily", "tiredly"]),
+    "exhausted": (["an exhausted person", "a worn-out man", "an exhausted woman"], ["wearily", "with exhaustion"]),
+    "active": (["an energetic person", "a lively man", "an active woman"], ["energetically", "briskly"]),
+    "musical": (["a performer", "a theatrical person"], ["theatrically", "like in a musical"]),
+    "giant": (["a giant", "a huge heavy person"], ["heavily", "with big heavy movements"]),
+    "chimpira": (["a thug", "a street punk"], ["with a swagger", "like a thug"]),
+}
+
+# action label -> template families (list of lists); the last family is held out.
+ACTIONS: dict[str, list[list[str]]] = {
+    "walk": [["{s} walks {a} forward", "{s} walks {a}"], ["{s} strolls {a} ahead"],
+             ["{s} takes a few steps forward {a}"], ["{S} is walking straight on {a}"]],
+    "run": [["{s} runs {a} forward", "{s} runs {a}"], ["{s} jogs {a} ahead"],
+            ["{s} is running {a}"], ["{S} sprints off at a run {a}"]],
+    "dash": [["{s} dashes {a} forward", "{s} sprints {a}"], ["{s} runs very fast {a}"],
+             ["{S} bolts forward at full speed {a}"]],
+    "walk-back": [["{s} walks backwards {a}", "{s} walks {a} backward"], ["{s} steps back {a} several times"],
+                  ["{S} retreats {a}, moving backwards"]],
+    "walk-left": [["{s} walks {a} to the left", "{s} walks left {a}"], ["to the left, {s} walks {a}"],
+                  ["{S} heads off leftward {a}"]],
+    "walk-right": [["{s} walks {a} to the right", "{s} walks right {a}"], ["to the right, {s} walks {a}"],
+                   ["{S} heads off rightward {a}"]],
+    "walk-turn-left": [["{s} walks {a} and turns left", "{s} walks forward and turns to the left {a}"],
+                       ["{s} turns left {a} while walking"], ["while walking, {s} makes a left turn {a}"],
+                       ["{S} curves around to the left {a} as they walk"]],
+    "walk-turn-right": [["{s} walks {a} and turns right", "{s} walks forward and turns to the right {a}"],
+                        ["{s} turns right {a} while walking"], ["while walking, {s} makes a right turn {a}"],
+                        ["{S} curves around to the right {a} as they walk"]],
+    "bow": [["{s} bows {a}", "{s} bows {a} deeply"], ["{s} bends forward {a} in a bow"],
+            ["{S} takes a respectful bow {a}"]],
+    "bye": [["{s} waves goodbye {a}", "{s} says goodbye {a} with a wave"], ["{s} waves {a} to say bye"],
+            ["{S} bids farewell {a} with a hand gesture"]],
+    "byebye": [["{s} waves goodbye {a} with both hands", "{s} waves bye-bye {a}"],
+               ["with both hands, {s} waves goodbye {a}"], ["{S} gives an enthusiastic farewell wave {a}"]],
+    "guide": [["{s} guides someone {a} with a hand gesture", "{s} shows the way {a}"],
+              ["{s} gestures {a} to lead the way"], ["{S} points out the direction to go {a}"]],
+    "respond": [["{s} responds {a} with a gesture", "{s} answers someone {a}"],
+                ["{s} reacts {a} to being called"], ["{S} acknowledges a call {a}"]],
+    "call": [["{s} calls someone over {a}", "{s} beckons {a}"], ["{s} calls out {a} to someone"],
+             ["{S} summons a person with a gesture {a}"]],
+    "punch": [["{s} punches {a}", "{s} throws a punch {a}"], ["{s} strikes {a} with a fist"],
+              ["{S} hits forward with a jab {a}"]],
+    "kick": [["{s} kicks {a}", "{s} does a kick {a}"], ["{s} kicks {a} with a leg"],
+             ["{S} delivers a swift kick {a}"]],
+    "slash": [["{s} slashes {a} with a sword", "{s} swings a sword {a}"], ["{s} cuts {a} with a blade"],
+              ["{S} makes a sweeping sword strike {a}"]],
+    "dance-long": [["{s} dances {a}", "{s} performs a long dance {a}"], ["{s} is dancing {a}"],
+                   ["{S} moves to music in a long routine {a}"]],
+    "dance-short": [["{s} dances {a} briefly", "{s} does a short dance {a}"], ["{s} dances {a} for a moment"],
+                    ["{S} busts a quick dance move {a}"]],
+    "wave-both-hands": [["{s} waves {a} with both hands", "{s} waves both hands {a}"],
+                        ["with both hands, {s} waves {a}"], ["{s} waves {a} using both arms"],
+                        ["{S} greets someone by waving both arms {a}"]],
+    "wave-left-hand": [["{s} waves {a} with the left hand", "{s} waves the left hand {a}"],
+                       ["with the left hand, {s} waves {a}"], ["{s} waves {a} using the left arm"],
+                       ["{S} greets someone, their left hand waving {a}"]],
+    "wave-right-hand": [["{s} waves {a} with the right hand", "{s} waves the right hand {a}"],
+                        ["with the right hand, {s} waves {a}"], ["{s} waves {a} using the right arm"],
+                        ["{S} greets someone, their right hand waving {a}"]],
+    "raise-up-both-hands": [["{s} raises both hands {a}", "{s} raises {a} both arms up"],
+                            ["both hands go up as {s} raises them {a}"], ["{s} lifts both arms {a} overhead"],
+                            ["{S} puts both hands up in the air {a}"]],
+    "raise-up-left-hand": [["{s} raises the left hand {a}", "{s} raises {a} the left arm up"],
+                           ["the left hand goes up as {s} raises it {a}"], ["{s} lifts the left arm {a} overhead"],
+                           ["{S} puts their left hand up in the air {a}"]],
+    "raise-up-right-hand": [["{s} raises the right hand {a}", "{s} raises {a} the right arm up"],
+                            ["the right hand goes up as {s} raises it {a}"], ["{s} lifts the right arm {a} overhead"],
+                            ["{S} puts their right hand up in the air {a}"]],
+}
+
+
+def _tidy(text: str) -> str:
+    text = " ".join(text.split()).replace(" ,", ",")
+    return text[0].upper() + text[1:] if text else text
+
+
+def _fill(template: str, subject: str, adverb: str) -> str:
+    return _tidy(template.format(s=subject, S=subject, a=adverb))
+
+
+def captions_for(action: str, style: str, key: str, count: int = 4, held_out: bool = False) -> list[str]:
+    """Deterministic captions for one clip (seeded by `key`, e.g. the clip id)."""
+    if action not in ACTIONS:
+        raise KeyError(f"no caption templates for action {action!r}; known: {', '.join(sorted(ACTIONS))}")
+    subjects, adverbs = STYLES.get(style, ([f"a {style.replace('-', ' ')} person"], [""]))
+    families = ACTIONS[action]
+    pool = families[-1] if held_out else [t for fam in families[:-1] for t in fam]
+    rng = random.Random(int(hashlib.sha256(f"{key}|{held_out}".encode()).hexdigest()[:16], 16))
+    out: list[str] = []
+    for _ in range(count * 4):
+        text = _fill(rng.choice(pool), rng.choice(subjects), rng.choice(adverbs))
+        if text not in out:
+            out.append(text)
+        if len(out) == count:
+            break
+    return out
