@@ -195,22 +195,23 @@ def place_on_floor(motion: Motion) -> Motion:
     return Motion(sk, root, local, motion.fps)
 
 
+# Each fitted joint's "aim" bone: the one its rotation points (vector_pairs' primary pair).
+AIM_CHILD = {"Hips": "Spine", "Spine": "Chest", "Chest": "Neck", "Neck": "Head",
+             **{f"{s}{a}": f"{s}{b}" for s in ("Left", "Right") for a, b in (
+                 ("Shoulder", "UpperArm"), ("UpperArm", "LowerArm"), ("LowerArm", "Hand"),
+                 ("UpperLeg", "LowerLeg"), ("LowerLeg", "Foot"), ("Foot", "Toes"))}}
+
+
 def bone_direction_error_deg(motion: Motion, P: dict[str, np.ndarray]) -> np.ndarray:
-    """Angle (degrees) per frame and mapped bone between canonical FK and source directions."""
+    """Angle (degrees) per frame and aim bone between canonical FK and source directions.
+
+    Only aim bones count: offsets fixed within a parent (hip sockets, collar roots) differ
+    between skeletons by design, not by retargeting error.
+    """
     pos = motion.joint_positions()
     errs = []
-    for j, name in enumerate(CANONICAL_NAMES):
-        parent = CANONICAL_PARENTS[j]
-        if parent < 0 or name not in P:
-            continue
-        pname = CANONICAL_NAMES[parent]
-        if pname == "UpperChest":
-            pname = "Chest"
-            if name != "Neck":
-                continue  # shoulders hang off UpperChest, which the source does not have
-        if pname not in P:
-            continue
-        a = _unit(pos[:, j] - pos[:, CANONICAL_NAMES.index(pname)])
-        b = _unit(P[name] - P[pname])
+    for joint, child in AIM_CHILD.items():
+        a = _unit(pos[:, CANONICAL_NAMES.index(child)] - pos[:, CANONICAL_NAMES.index(joint)])
+        b = _unit(P[child] - P[joint])
         errs.append(np.degrees(np.arccos(np.clip(np.sum(a * b, axis=-1), -1, 1))))
     return np.stack(errs, axis=1)

@@ -18,10 +18,10 @@ def render_gif(motion: Motion, path, size: int = 320, fps: float | None = None, 
     fps = fps or min(motion.fps, 20.0)
     clip = motion.resample(fps) if abs(fps - motion.fps) > 1e-6 else motion
     pos = clip.joint_positions()
-    yaw = np.radians(30.0)
+    yaw = np.radians(50.0)  # three-quarter view: sideways and forward motion both show
     # camera frame: right vector and depth in the xz plane, y up
     right = np.array([np.cos(yaw), 0.0, -np.sin(yaw)])
-    height = max(2.0, float(pos[..., 1].max()) + 0.2)
+    height = max(1.7, float(pos[..., 1].max()) + 0.15)
     scale = size / (height * 1.15)
     frames = []
     parents = clip.skeleton.parents
