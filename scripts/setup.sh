@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Creates .venv and installs the project into it. Idempotent: a second run only checks.
+#   bash scripts/setup.sh          # runtime (engine, server, client)
+#   bash scripts/setup.sh --dev    # plus test and code-generation tools
+# GPU users: install your CUDA build of torch into .venv first and set DEEPMOTION_TORCH=keep,
+# so the CPU pin below is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null || PY=python3
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($PY --version)"
+  "$PY" -m venv .venv
+fi
+PIP=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
+stamp=.venv/.deepmotion-setup
+want="$(cat pyproject.toml clients/python/pyproject.toml requirements/*.txt | sha256sum | cut -c1-16)${1:-}"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
+fi
+if [ "${DEEPMOTION_TORCH:-}" != "keep" ]; then
+  echo "setup: installing torch (CPU build, pinned in requirements/cpu.txt)"
+  "${PIP[@]}" -r requirements/cpu.txt
+fi
+echo "setup: installing deepmotion-client and deepmotion"
+"${PIP[@]}" -e "clients/python[preview]" -e .
+if [ "${1:-}" = "--dev" ]; then
+  echo "setup: installing test tools"
+  "${PIP[@]}" -r requirements/dev.txt
+fi
+echo "$want" > "$stamp"
+echo "setup: done (.venv)"
