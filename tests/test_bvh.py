@@ -133,3 +133,30 @@ def test_writer_handles_any_skeleton():
     text = bvh_text(d.to_motion())
     back = parse_bvh(text)
     np.testing.assert_allclose(back.world_positions(), d.world_positions(), atol=1e-5)
+
+
+def test_blender_imports_the_pose_we_wrote(tmp_path):
+    """Blender's own BVH importer (Debian's blender package) sees the joint positions we computed."""
+    import json
+    import shutil
+    import subprocess
+
+    from conftest import ROOT
+
+    blender = shutil.which("blender")
+    if blender is None:
+        pytest.skip("Blender is not installed (apt-get install blender to run this check)")
+    motion = walking_motion(30, turn=1.2)
+    path = tmp_path / "walk.bvh"
+    write_bvh(path, motion, scale=100.0)
+    out = tmp_path / "blender.json"
+    r = subprocess.run([blender, "-b", "--factory-startup", "--python-exit-code", "1", "--python",
+                        str(ROOT / "tests" / "blender_probe.py"), "--", str(path), str(out), "0", "15", "29"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    seen = json.loads(out.read_text())
+    assert len(seen) == 3 and all(len(joints) == 22 for joints in seen.values())
+    ours = motion.joint_positions() * 100.0
+    for f, joints in seen.items():
+        for name, (x, y, z) in joints.items():
+            np.testing.assert_allclose([x, z, -y], ours[int(f), motion.skeleton.index(name)], atol=0.05)  # 0.5 mm
