@@ -73,9 +73,9 @@ def load_world_clips(archive: Path, limit=None, match=None, progress=None, error
     return clips
 
 
-def build_items(clips: list[WorldClip], progress=None) -> tuple[list[ClipItem], dict]:
+def build_items(clips: list[WorldClip], progress=None, fit_progress=None) -> tuple[list[ClipItem], dict]:
     """Retarget all clips into canonical 20 fps ClipItems; returns them and retarget figures."""
-    offsets = fit_offsets(clips)
+    offsets = fit_offsets(clips, fit_progress)
     items, errs = [], []
     for clip in (progress(clips) if progress else clips):
         res = to_canonical(clip, offsets)

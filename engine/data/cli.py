@@ -78,7 +78,7 @@ def cmd_prepare(args) -> int:
         return 0
     errors: list[str] = []
     clips = load_world_clips(args.archive, args.limit, args.match, _bar("read + parse"), errors)
-    items, figures = build_items(clips, _bar("retarget", len(clips)))
+    items, figures = build_items(clips, _bar("retarget", len(clips)), _bar("fit rig axes", len(clips)))
     source = {"kind": "bandai-namco", "archive": args.archive.name, "licence": LICENCE,
               "skipped": errors, **figures}
     write_dataset(args.out, items, content_hash, source, mirror=not args.no_mirror,

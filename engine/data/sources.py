@@ -59,9 +59,9 @@ class RetargetResult:
     bone_error_deg: float     # mean angle between canonical and source bone directions
 
 
-def fit_offsets(clips: list[WorldClip]) -> dict[str, np.ndarray]:
+def fit_offsets(clips: list[WorldClip], progress=None) -> dict[str, np.ndarray]:
     fit = retarget.RotationOffsetFit()
-    for c in clips:
+    for c in (progress(clips) if progress else clips):
         fit.add(c.positions, c.rotations)
     return fit.solve()
 
