@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Test models are tiny: one thread each avoids oversubscribing small machines.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("DEEPMOTION_SHARED", ROOT.parent / "shared"))
 ARCHIVE = SHARED / "data" / "bandai-namco-research-motion.tar.xz"

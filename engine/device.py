@@ -1,0 +1,17 @@
+"""`--device auto|cpu|cuda`: one rule for every command."""
+from __future__ import annotations
+
+import torch
+
+
+def resolve_device(spec: str = "auto") -> torch.device:
+    spec = (spec or "auto").lower()
+    if spec == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if spec.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ValueError(f"--device {spec}: no CUDA device is available here; use --device cpu or auto")
+        return torch.device(spec)
+    if spec == "cpu":
+        return torch.device("cpu")
+    raise ValueError(f"--device must be auto, cpu or cuda[:N], got {spec!r}")
