@@ -1,0 +1,62 @@
+"""Text encoders load through the real loading code, offline: the shipped MiniLM, and a tiny
+T5 with a tiny sentencepiece model that the test builds on the spot."""
+import pytest
+import torch
+
+from deepmotion.engine.text import TextInputError, load_text_encoder
+
+CORPUS = ["a person walks forward", "someone waves with the left hand", "a man raises the right arm",
+          "a woman bows politely", "the person turns left while walking", "a child runs quickly"] * 20
+
+
+@pytest.fixture(scope="module")
+def tiny_t5(tmp_path_factory):
+    import sentencepiece as spm
+    from transformers import T5Config, T5EncoderModel, T5Tokenizer
+
+    d = tmp_path_factory.mktemp("tiny-t5")
+    (d / "corpus.txt").write_text("\n".join(CORPUS))
+    spm.SentencePieceTrainer.train(input=str(d / "corpus.txt"), model_prefix=str(d / "spiece"), vocab_size=40,
+                                   model_type="unigram", pad_id=0, eos_id=1, unk_id=2, bos_id=-1,
+                                   minloglevel=2)
+    tok = T5Tokenizer(vocab_file=str(d / "spiece.model"), extra_ids=0, legacy=False)
+    out = d / "t5-tiny"
+    tok.save_pretrained(str(out))
+    torch.manual_seed(0)
+    cfg = T5Config(vocab_size=tok.vocab_size, d_model=16, d_kv=8, d_ff=32, num_layers=1, num_heads=2,
+                   pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
+    T5EncoderModel(cfg).save_pretrained(str(out))
+    return out
+
+
+def test_tiny_t5_encodes_token_states_mask_and_pooled(tiny_t5):
+    enc = load_text_encoder(f"t5:{tiny_t5}")
+    out = enc.encode(["a person walks forward", "someone waves with the left hand"])
+    assert out.states.shape[0] == 2 and out.states.shape[2] == enc.dim == 16
+    assert out.mask.dtype == torch.bool and out.mask[0].sum() < out.mask[1].sum()  # shorter text, padded
+    torch.testing.assert_close(out.pooled.norm(dim=-1), torch.ones(2))
+    again = enc.encode(["a person walks forward"])
+    n = int(out.mask[0].sum())
+    torch.testing.assert_close(again.states[0, :n], out.states[0, :n], atol=1e-5, rtol=0)  # padding-independent
+
+
+def test_default_minilm_is_offline_and_separates_sentences():
+    enc = load_text_encoder("minilm")
+    assert enc.dim == 384 and enc.id.endswith("all-MiniLM-L6-v2")
+    out = enc.encode(["a person waves with the left hand", "a person waves with the right hand", "a person bows"])
+    sim = out.pooled @ out.pooled.T
+    assert sim[0, 1] > sim[0, 2]  # waving is closer to waving than to bowing
+    assert out.states.shape[:2] == out.mask.shape
+
+
+@pytest.mark.parametrize("text, message", [("", r"text\[0\] is empty"), ("   ", r"text\[0\] is empty"),
+                                           ("walk " * 400, r"text\[0\] has \d+ tokens; .* takes at most 256")])
+def test_bad_prompts_are_named(text, message):
+    enc = load_text_encoder("minilm")
+    with pytest.raises(TextInputError, match=message):
+        enc.encode([text])
+
+
+def test_unknown_encoder_spec():
+    with pytest.raises(ValueError, match="must be 'minilm' or 't5:DIR'"):
+        load_text_encoder("bert")
