@@ -1,0 +1,176 @@
+"""Text -> motion, progressively: level 1 for the whole clip first, then 2, then 3.
+
+The pipeline owns the frozen parts (tokenizer, text encoder) and the cascade (base denoiser,
+two super-resolution denoisers, length predictor). `generate` is a generator that yields each
+level's decoded frames as soon as that level exists, so a server can send level 1 while
+level 2 is still being sampled. Every request owns its random stream (seeded per prompt), so a
+prompt gives the same motion alone or in a batch.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import numpy as np
+import torch
+
+from .models.denoiser import Denoiser, LengthPredictor
+from .models.diffusion import CosineSchedule, ddim_sample
+from .models.tokenizer import Tokenizer
+from .representation import dmv1
+from .text import TextEncoder, TextInputError
+
+STRIDES = {1: 8, 2: 4, 3: 2}
+
+
+class GenerationError(ValueError):
+    """A request the engine refuses; the message names the field and what is allowed."""
+
+
+@dataclass
+class GenerationLimits:
+    max_text_chars: int = 1000
+    min_duration_s: float = 1.0
+    max_duration_s: float = 12.0
+    min_guidance: float = 1.0
+    max_guidance: float = 10.0
+    default_guidance: float = 2.5
+    max_batch: int = 16
+
+
+@dataclass
+class LevelOutput:
+    level: int
+    features: list[np.ndarray]  # per prompt, raw dm-v1 features [T_i, 269]
+    compute_s: float
+
+
+@dataclass
+class CascadeSettings:
+    sample_steps: dict = field(default_factory=lambda: {1: 20, 2: 10, 3: 10})
+    diffusion_steps: int = 1000
+
+
+class CascadePipeline:
+    def __init__(self, tokenizer: Tokenizer, text_encoder: TextEncoder, denoisers: dict[int, Denoiser],
+                 length_predictor: LengthPredictor, latent_stats: dict[int, tuple[torch.Tensor, torch.Tensor]],
+                 limits: GenerationLimits | None = None, settings: CascadeSettings | None = None):
+        self.tokenizer, self.text_encoder = tokenizer, text_encoder
+        self.denoisers = {k: d.eval() for k, d in denoisers.items()}
+        self.length_predictor = length_predictor.eval()
+        self.latent_stats = latent_stats
+        self.limits = limits or GenerationLimits()
+        self.settings = settings or CascadeSettings()
+        self.schedule = CosineSchedule(self.settings.diffusion_steps)
+
+    @property
+    def levels(self) -> int:
+        return len(self.denoisers)
+
+    @property
+    def device(self) -> torch.device:
+        return self.tokenizer.device
+
+    # ---- validation ----------------------------------------------------------------------
+    def validate(self, texts, durations, guidance, max_level) -> None:
+        lim = self.limits
+        if not texts:
+            raise GenerationError("texts: at least one prompt is needed")
+        if len(texts) > lim.max_batch:
+            raise GenerationError(f"texts: at most {lim.max_batch} prompts per call, got {len(texts)}")
+        for i, t in enumerate(texts):
+            if not isinstance(t, str) or not t.strip():
+                raise GenerationError(f"text[{i}]: empty; a prompt needs at least one non-space character")
+            if len(t) > lim.max_text_chars:
+                raise GenerationError(f"text[{i}]: {len(t)} characters; at most {lim.max_text_chars} allowed")
+        if durations is not None:
+            if len(durations) != len(texts):
+                raise GenerationError(f"durations: {len(durations)} given for {len(texts)} prompts")
+            for i, d in enumerate(durations):
+                if d is None or d == 0:
+                    continue
+                if not math.isfinite(d) or not lim.min_duration_s <= d <= lim.max_duration_s:
+                    raise GenerationError(f"duration_s[{i}]: {d} s is outside the trained range "
+                                          f"[{lim.min_duration_s}, {lim.max_duration_s}] s (0 = predict)")
+        if guidance is not None and (not math.isfinite(guidance) or not lim.min_guidance <= guidance <= lim.max_guidance):
+            raise GenerationError(f"guidance_scale: {guidance} must be finite and within "
+                                  f"[{lim.min_guidance}, {lim.max_guidance}]")
+        if max_level is not None and max_level not in range(1, self.levels + 1):
+            raise GenerationError(f"max_level: {max_level} is not a level of this model (1..{self.levels})")
+
+    # ---- helpers ------------------------------------------------------------------------
+    def _snap(self, level: int, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Denormalise latents and snap each to its nearest codebook entry -> (codes, indices)."""
+        mean, std = self.latent_stats[level]
+        z = x * std + mean
+        codebook = self.tokenizer.model.vq[level - 1].codebook  # [K, C]
+        idx = torch.cdist(z.reshape(-1, z.shape[-1]), codebook).argmin(-1).reshape(z.shape[:-1])
+        return codebook[idx], idx
+
+    def _normalised(self, level: int, codes: torch.Tensor) -> torch.Tensor:
+        mean, std = self.latent_stats[level]
+        return (codes - mean) / std
+
+    def durations_for(self, texts, durations, pooled) -> list[float]:
+        predicted = self.length_predictor.predict_seconds(pooled).cpu().tolist()
+        out = []
+        for i, _ in enumerate(texts):
+            d = durations[i] if durations is not None and durations[i] else predicted[i]
+            out.append(float(min(max(d, self.limits.min_duration_s), self.limits.max_duration_s)))
+        return out
+
+    # ---- generation ---------------------------------------------------------------------
+    @torch.no_grad()
+    def generate(self, texts: list[str], durations: list[float] | None = None, seeds: list[int] | None = None,
+                 guidance: float | None = None, max_level: int | None = None) -> Iterator[LevelOutput]:
+        self.validate(texts, durations, guidance, max_level)
+        guidance = guidance or self.limits.default_guidance
+        max_level = max_level or self.levels
+        seeds = list(seeds) if seeds is not None else [0] * len(texts)
+        dev = self.device
+        try:
+            enc = self.text_encoder.encode(list(texts))
+        except TextInputError as e:
+            raise GenerationError(str(e)) from None
+        states, tmask = enc.states.to(dev), enc.mask.to(dev)
+        seconds = self.durations_for(texts, durations, enc.pooled.to(dev))
+        frames = [max(2, int(round(s * dmv1.FPS))) for s in seconds]
+        # Each prompt has its own padded length and noise stream: its motion does not depend
+        # on which other prompts share the batch.
+        own = [self.tokenizer.model.pad_length(f) for f in frames]
+        padded = max(own)
+        b = len(texts)
+        gens = [torch.Generator(device="cpu").manual_seed(int(s)) for s in seeds]
+        code_dim = self.tokenizer.model.config.code_dim
+        codes, indices = {}, {}
+        for level in range(1, max_level + 1):
+            t0 = time.perf_counter()
+            stride = STRIDES[level]
+            length = padded // stride
+            mask = torch.zeros(b, length, dtype=torch.bool, device=dev)
+            noise = torch.zeros(b, length, code_dim)
+            for i, g in enumerate(gens):
+                mask[i, : own[i] // stride] = True
+                noise[i, : own[i] // stride] = torch.randn(own[i] // stride, code_dim, generator=g)
+            noise = noise.to(dev)
+            lower = None
+            if level > 1:
+                lower = torch.cat([self._normalised(k, codes[k]).repeat_interleave(2 ** (level - k), dim=1)
+                                   for k in range(1, level)], dim=-1)
+            model = self.denoisers[level]
+            null_states, null_mask = model.null_condition(b, dev)
+
+            def fn(x, t, cond, model=model, lower=lower, mask=mask):
+                return model(x, t, cond[0], cond[1], lower, mask)
+
+            x0 = ddim_sample(fn, self.schedule, noise, (states, tmask), (null_states, null_mask), guidance,
+                             self.settings.sample_steps[level])
+            codes[level], indices[level] = self._snap(level, x0)
+            out = []
+            for i in range(b):
+                idx = [indices[k][i:i + 1, : own[i] // STRIDES[k]] for k in range(1, level + 1)]
+                out.append(self.tokenizer.decode(idx, level)[0, : frames[i]].float().cpu().numpy())
+            yield LevelOutput(level, out, time.perf_counter() - t0)
+

@@ -1,0 +1,74 @@
+"""The progressive generation pipeline with tiny, untrained models: order, shapes, seeds,
+batch independence and every refused input. (Motion quality is measured by the evaluation
+on the trained default model, not here.)"""
+import numpy as np
+import pytest
+import torch
+
+from deepmotion.engine.models.denoiser import Denoiser, DenoiserConfig, LengthPredictor
+from deepmotion.engine.models.tokenizer import MotionTokenizer, Tokenizer, TokenizerConfig
+from deepmotion.engine.pipeline import CascadePipeline, CascadeSettings, GenerationError
+from deepmotion.engine.representation import dmv1
+from deepmotion.engine.text import load_text_encoder
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    torch.manual_seed(0)
+    tcfg = TokenizerConfig(width=16, code_dim=8, codebook_sizes=(16, 16, 16), kmeans_init=False)
+    tok = Tokenizer(MotionTokenizer(tcfg), torch.zeros(269), torch.ones(269))
+    encoder = load_text_encoder("minilm")  # the real default encoder; the denoisers are tiny and untrained
+    den = {k: Denoiser(DenoiserConfig(level=k, code_dim=8, text_dim=encoder.dim, width=16, depth=1, heads=2, max_len=64,
+                                      dropout=0.0)) for k in (1, 2, 3)}
+    stats = {k: (torch.zeros(8), torch.ones(8)) for k in (1, 2, 3)}
+    return CascadePipeline(tok, encoder, den, LengthPredictor(encoder.dim, 16), stats,
+                           settings=CascadeSettings(sample_steps={1: 3, 2: 2, 3: 2}))
+
+
+def test_levels_come_in_order_with_the_requested_length(pipeline):
+    outs = list(pipeline.generate(["a person waves", "someone walks in a circle"], durations=[2.0, 3.3], seeds=[1, 2]))
+    assert [o.level for o in outs] == [1, 2, 3]
+    for o in outs:
+        assert [f.shape for f in o.features] == [(40, 269), (66, 269)]
+        assert all(np.isfinite(f).all() for f in o.features)
+    assert not np.allclose(outs[0].features[0], outs[2].features[0])
+
+
+def test_generation_is_a_generator_that_yields_level_1_first(pipeline):
+    gen = pipeline.generate(["a person waves"], durations=[2.0])
+    first = next(gen)
+    assert first.level == 1  # level 2 has not been computed yet
+    gen.close()
+
+
+def test_same_seed_same_frames_and_batch_independence(pipeline):
+    alone = list(pipeline.generate(["a person bows"], durations=[2.5], seeds=[7]))
+    again = list(pipeline.generate(["a person bows"], durations=[2.5], seeds=[7]))
+    batched = list(pipeline.generate(["someone runs far away", "a person bows"], durations=[6.0, 2.5], seeds=[3, 7]))
+    other = list(pipeline.generate(["a person bows"], durations=[2.5], seeds=[8]))
+    for a, b, c, d in zip(alone, again, batched, other):
+        np.testing.assert_array_equal(a.features[0], b.features[0])
+        np.testing.assert_allclose(a.features[0], c.features[1], atol=1e-4)
+        assert not np.allclose(a.features[0], d.features[0])
+
+
+def test_max_level_and_predicted_duration(pipeline):
+    outs = list(pipeline.generate(["a person waves"], max_level=1))
+    assert [o.level for o in outs] == [1]
+    frames = len(outs[0].features[0])
+    lim = pipeline.limits
+    assert lim.min_duration_s * dmv1.FPS <= frames <= lim.max_duration_s * dmv1.FPS
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(texts=[""]), r"text\[0\]: empty"),
+    (dict(texts=["x" * 1001]), r"text\[0\]: 1001 characters; at most 1000"),
+    (dict(texts=["walk"], durations=[30.0]), r"duration_s\[0\]: 30.0 s is outside the trained range \[1.0, 12.0\]"),
+    (dict(texts=["walk"], durations=[float("nan")]), r"duration_s\[0\]: nan s is outside"),
+    (dict(texts=["walk"], guidance=float("nan")), r"guidance_scale: nan must be finite and within \[1.0, 10.0\]"),
+    (dict(texts=["walk"], max_level=4), r"max_level: 4 is not a level of this model \(1..3\)"),
+    (dict(texts=[]), r"texts: at least one prompt"),
+])
+def test_bad_requests_raise_one_clear_error(pipeline, kwargs, message):
+    with pytest.raises(GenerationError, match=message):
+        list(pipeline.generate(**kwargs))
