@@ -174,3 +174,41 @@ class CascadePipeline:
                 out.append(self.tokenizer.decode(idx, level)[0, : frames[i]].float().cpu().numpy())
             yield LevelOutput(level, out, time.perf_counter() - t0)
 
+
+
+def load_cascade(path, device="cpu", text_encoder: TextEncoder | None = None) -> CascadePipeline:
+    """A cascade directory (cascade.json + tokenizer/ base/ sr2/ sr3/ length/), every part checked."""
+    import json
+    from pathlib import Path
+
+    from .checkpoint import CheckpointError, load_checkpoint
+    from .models.denoiser import DenoiserConfig
+    from .text import load_text_encoder
+
+    path = Path(path)
+    meta_path = path / "cascade.json"
+    if not meta_path.exists():
+        raise CheckpointError(f"model {path}: missing cascade.json (not a text-to-motion model directory)")
+    meta = json.loads(meta_path.read_text())
+    encoder = text_encoder or load_text_encoder(meta["text_encoder"], device)
+    if encoder.id != meta["text_encoder"]:
+        raise CheckpointError(f"model {path}: trained with text encoder {meta['text_encoder']!r}, "
+                              f"refusing {encoder.id!r}")
+    tok = Tokenizer.load(path / meta["parts"]["tokenizer"], device)
+    denoisers, stats = {}, {}
+    for level in (1, 2, 3):
+        sub = path / meta["parts"][str(level)]
+        cfg, state, mean, std = load_checkpoint(sub, f"denoiser-level-{level}")
+        if cfg.get("text_encoder") != encoder.id:
+            raise CheckpointError(f"checkpoint {sub}: trained with text encoder {cfg.get('text_encoder')!r}, "
+                                  f"refusing {encoder.id!r}")
+        model = Denoiser(DenoiserConfig.from_dict(cfg["model"]))
+        model.load_state_dict(state)
+        denoisers[level] = model.to(device)
+        stats[level] = (mean.to(device), std.to(device))
+    cfg, state, _, _ = load_checkpoint(path / meta["parts"]["length"], "length-predictor")
+    length = LengthPredictor(cfg["model"]["text_dim"])
+    length.load_state_dict(state)
+    pipe = CascadePipeline(tok, encoder, denoisers, length.to(device), stats)
+    pipe.meta = meta
+    return pipe

@@ -11,18 +11,21 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from deepmotion.engine.data.bandai import ArchiveError
     from deepmotion.engine.data.dataset import DatasetError
     from deepmotion.engine.data.importers import FolderImportError
+    from deepmotion.engine.checkpoint import CheckpointError
     from deepmotion.engine.data.sources import SourceError
-    return (BVHError, ArchiveError, DatasetError, FolderImportError, SourceError, KeyError, OSError, ValueError)
+    return (CheckpointError, BVHError, ArchiveError, DatasetError, FolderImportError, SourceError, KeyError, OSError, ValueError)
 
 
 def build_parser() -> argparse.ArgumentParser:
     from deepmotion.engine.data import cli as data_cli
+    from deepmotion.engine import generate
     from deepmotion.engine.training import cli as train_cli
 
     ap = argparse.ArgumentParser(prog="deepmotion", description="DeepMotion bridge: text-to-motion engine and server")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
     data_cli.add_commands(sub)
     train_cli.add_commands(sub)
+    generate.add_commands(sub)
     return ap
 
 

@@ -9,3 +9,7 @@ HERE = Path(__file__).resolve().parent
 
 def default_tokenizer_path() -> Path:
     return HERE / "default" / "tokenizer"
+
+
+def default_model_path() -> Path:
+    return HERE / "default"

@@ -20,6 +20,22 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
     p.set_defaults(func=cmd_train_tokenizer)
 
+    for name, help_ in (("base", "train the level-1 (base) denoiser and the length predictor"),
+                        ("sr", "train a super-resolution denoiser (--level 2 or 3)"),
+                        ("cascade", "train base, level-2 and level-3 denoisers into one model directory")):
+        p = tsub.add_parser(name, help=help_)
+        p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+        p.add_argument("--tokenizer", type=Path, default=None, help="tokenizer checkpoint (default: the shipped one)")
+        p.add_argument("--out", type=Path, required=True,
+                       help="model directory (cascade) or denoiser checkpoint directory (base, sr)")
+        p.add_argument("--config", type=Path, default=None, help='JSON {"1": {...}, "2": {...}, "3": {...}} or {...}')
+        p.add_argument("--steps", type=int, default=None, help="override steps (every level)")
+        p.add_argument("--text-encoder", default="minilm", help="minilm or t5:DIR")
+        p.add_argument("--device", default="auto")
+        if name == "sr":
+            p.add_argument("--level", type=int, choices=[2, 3], required=True)
+        p.set_defaults(func=cmd_train_diffusion, mode=name)
+
     tok = sub.add_parser("tokenizer", help="inspect a trained tokenizer")
     ksub = tok.add_subparsers(dest="tokenizer_command", required=True, metavar="COMMAND")
     p = ksub.add_parser("recon", help="reconstruct a dataset clip from its first N levels and write a BVH")
@@ -69,6 +85,47 @@ def cmd_train_tokenizer(args) -> int:
     from ..data.dataset import Dataset
     from .tokenizer import evaluate, format_eval
     print(format_eval(evaluate(tok, Dataset(args.data), "val", max_clips=cfg.eval_clips)))
+    return 0
+
+
+def _diffusion_config(args, level: int):
+    from .diffusion import DiffusionTrainConfig
+    data = json.loads(args.config.read_text()) if args.config else {}
+    if str(level) in data or any(k in data for k in ("1", "2", "3")):
+        data = data.get(str(level), {})
+    cfg = DiffusionTrainConfig.from_dict(data)
+    if args.steps is not None:
+        cfg.steps = args.steps
+    return cfg
+
+
+def cmd_train_diffusion(args) -> int:
+    import shutil
+
+    from ..data.bandai import LICENCE
+    from ..data.dataset import Dataset
+    from ..device import resolve_device
+    from ..text import load_text_encoder
+    from .diffusion import LatentData, train_denoiser, write_cascade_config
+    dev = resolve_device(args.device)
+    tok = _load(args.tokenizer, args.device)
+    encoder = load_text_encoder(args.text_encoder, dev)
+    ds = Dataset(args.data)
+    data = LatentData(ds, tok, encoder)
+    if args.mode == "base":
+        train_denoiser(data, 1, args.out, _diffusion_config(args, 1), args.device)
+    elif args.mode == "sr":
+        train_denoiser(data, args.level, args.out, _diffusion_config(args, args.level), args.device)
+    else:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for level, sub in ((1, "base"), (2, "sr2"), (3, "sr3")):
+            train_denoiser(data, level, args.out / sub, _diffusion_config(args, level), args.device)
+        if (args.out / "tokenizer").exists():
+            shutil.rmtree(args.out / "tokenizer")
+        tok.save(args.out / "tokenizer")
+        licence = LICENCE if ds.meta["source"].get("kind") == "bandai-namco" else ds.meta["source"].get("licence", "see data")
+        write_cascade_config(args.out, encoder.id, licence, f"deepmotion {args.out.name}")
+        print(f"wrote text-to-motion model {args.out}")
     return 0
 
 

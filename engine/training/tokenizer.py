@@ -7,14 +7,12 @@ joint velocities, and foot contacts; plus the codebooks' commitment loss.
 from __future__ import annotations
 
 import json
-import math
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
 from torch.nn import functional as F
 from tqdm import tqdm
 
@@ -23,6 +21,7 @@ from ..device import resolve_device
 from ..models.kinematics import joint_positions
 from ..models.tokenizer import NUM_LEVELS, MotionTokenizer, Tokenizer, TokenizerConfig
 from ..representation.dmv1 import SLICES
+from .common import cosine_lr, load_state, save_state
 from .windows import WindowSampler, hold_pad
 
 
@@ -102,49 +101,6 @@ def losses(model: MotionTokenizer, raw: torch.Tensor, mask: torch.Tensor, mean, 
     return out
 
 
-def _lr(step: int, cfg: TrainConfig) -> float:
-    if step < cfg.warmup:
-        return cfg.lr * (step + 1) / cfg.warmup
-    progress = (step - cfg.warmup) / max(cfg.steps - cfg.warmup, 1)
-    return cfg.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0))))
-
-
-def _save_state(state_dir: Path, model, opt, step: int, train_cfg, mean, std, history):
-    tok = Tokenizer(model, mean, std)
-    tok.save(state_dir / "model", extra={"train": asdict(train_cfg), "step": step})
-    model.train()
-    tensors = {}
-    names = {id(p): n for n, p in model.named_parameters()}
-    for group in opt.param_groups:
-        for p in group["params"]:
-            st = opt.state.get(p)
-            if st:
-                for key in ("exp_avg", "exp_avg_sq"):
-                    tensors[f"{names[id(p)]}::{key}"] = st[key].detach().cpu().contiguous()
-                tensors[f"{names[id(p)]}::step"] = torch.as_tensor(st["step"]).reshape(1).float()
-    tensors["__torch_rng__"] = torch.get_rng_state()
-    save_file(tensors, str(state_dir / "optimizer.partial"))
-    (state_dir / "optimizer.partial").replace(state_dir / "optimizer.safetensors")
-    (state_dir / "state.json").write_text(json.dumps({"step": step, "history": history}, indent=1))
-
-
-def _load_state(state_dir: Path, model, opt):
-    tok = Tokenizer.load(state_dir / "model")
-    model.load_state_dict(tok.model.state_dict())
-    model.train()
-    tensors = load_file(str(state_dir / "optimizer.safetensors"))
-    params = dict(model.named_parameters())
-    for key, value in tensors.items():
-        if key == "__torch_rng__":
-            torch.set_rng_state(value)
-            continue
-        name, field = key.split("::")
-        st = opt.state[params[name]]
-        st[field] = value.reshape(()) if field == "step" else value.to(params[name].device)
-    meta = json.loads((state_dir / "state.json").read_text())
-    return meta["step"], meta["history"]
-
-
 def train_tokenizer(data: Path, out: Path, model_cfg: TokenizerConfig, cfg: TrainConfig, device: str = "auto",
                     log=print, progress: bool = True) -> Tokenizer:
     dev = resolve_device(device)
@@ -158,8 +114,8 @@ def train_tokenizer(data: Path, out: Path, model_cfg: TokenizerConfig, cfg: Trai
     out = Path(out)
     state_dir = out / "train_state"
     start, history = 0, []
-    if (state_dir / "state.json").exists():
-        start, history = _load_state(state_dir, model, opt)
+    if (state_dir / "state.safetensors").exists():
+        start, history = load_state(state_dir, {"tokenizer": model}, opt)
         log(f"resuming from step {start} ({state_dir})")
     else:
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -172,7 +128,7 @@ def train_tokenizer(data: Path, out: Path, model_cfg: TokenizerConfig, cfg: Trai
                dynamic_ncols=True, disable=not progress)
     for step in bar:
         for g in opt.param_groups:
-            g["lr"] = _lr(step, cfg)
+            g["lr"] = cosine_lr(step, cfg.steps, cfg.warmup, cfg.lr)
         raw, mask = sampler.batch(step, cfg.batch)
         parts = losses(model, torch.tensor(raw, device=dev), torch.tensor(mask, device=dev), mean, std, cfg)
         opt.zero_grad(set_to_none=True)
@@ -190,7 +146,7 @@ def train_tokenizer(data: Path, out: Path, model_cfg: TokenizerConfig, cfg: Trai
             log(f"step {done}: val MPJPE " + ", ".join(f"level {r['level']} {r['mpjpe_mm']:.1f} mm"
                                                        for r in metrics["levels"]))
         if done % cfg.save_every == 0 or done == cfg.steps:
-            _save_state(state_dir, model, opt, done, cfg, mean, std, history)
+            save_state(state_dir, {"tokenizer": model}, opt, done, history)
     tok = Tokenizer(model, mean, std, {"train": asdict(cfg), "data_hash": ds.meta["content_hash"],
                                        "steps": cfg.steps, "history": history})
     tok.save(out, extra={"train_seconds_this_run": round(time.time() - t0, 1)})

@@ -1,0 +1,50 @@
+"""`deepmotion generate "text" --out x.bvh`: text to motion straight on the engine, no server."""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("generate", help="generate motion for a prompt and write BVH (engine only, no server)")
+    p.add_argument("text")
+    p.add_argument("--out", type=Path, required=True, help="output .bvh")
+    p.add_argument("--duration", type=float, default=0.0, help="seconds; 0 = predicted from the text")
+    p.add_argument("--level", type=int, choices=[1, 2, 3], default=3, help="highest level to generate")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--guidance", type=float, default=None)
+    p.add_argument("--model", type=Path, default=None, help="model directory (default: the shipped model)")
+    p.add_argument("--preview", type=Path, default=None, help="also write an animated GIF")
+    p.add_argument("--units", choices=["m", "cm"], default="cm")
+    p.add_argument("--device", default="auto")
+    p.set_defaults(func=cmd_generate)
+
+
+def cmd_generate(args) -> int:
+    from deepmotion_client.motion.bvh import write_bvh
+
+    from .assets import default_model_path
+    from .device import resolve_device
+    from .pipeline import load_cascade
+    from .representation import dmv1
+
+    dev = resolve_device(args.device)
+    t0 = time.perf_counter()
+    pipe = load_cascade(args.model or default_model_path(), dev)
+    print(f"loaded {pipe.meta['model_version']} in {time.perf_counter() - t0:.1f} s (licence: {pipe.meta['licence']})")
+    t0 = time.perf_counter()
+    last = None
+    for out in pipe.generate([args.text], [args.duration], [args.seed], args.guidance, args.level):
+        print(f"level {out.level}: {len(out.features[0])} frames after {time.perf_counter() - t0:.2f} s "
+              f"(this level {out.compute_s:.2f} s)")
+        last = out
+    motion = dmv1.decode(last.features[0])
+    write_bvh(args.out, motion, scale=100.0 if args.units == "cm" else 1.0)
+    print(f"wrote {args.out} ({motion.num_frames} frames, {motion.duration:.1f} s, level {last.level})")
+    if args.preview:
+        from deepmotion_client.motion.preview import render_gif
+        render_gif(motion, args.preview, title=args.text[:40])
+        print(f"wrote {args.preview}")
+    return 0

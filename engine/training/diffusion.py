@@ -1,0 +1,205 @@
+"""Training the cascade: base denoiser (level 1 + length predictor) and super-resolution
+denoisers (levels 2 and 3), on tokenizer latents of the dataset and encoded captions.
+
+Preparation (once per process): every clip is encoded by the frozen tokenizer into codebook
+latents per level, every training caption by the frozen text encoder. Each step then draws
+clips and captions from (seed, step), crops long clips at a level-1 token boundary, noises the
+target level's normalised latents and regresses the clean latents. Captions are dropped for
+10% of samples (classifier-free guidance); super-resolution inputs get the ground-truth lower
+levels with a little noise, so they tolerate the sampled ones at inference.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from ..checkpoint import save_checkpoint
+from ..data.dataset import Dataset
+from ..device import resolve_device
+from ..models.denoiser import Denoiser, DenoiserConfig, LengthPredictor
+from ..models.diffusion import CosineSchedule
+from ..models.tokenizer import Tokenizer
+from ..pipeline import STRIDES
+from ..text import TextEncoder
+from .common import cosine_lr, load_state, save_state
+from .windows import hold_pad
+
+
+@dataclass
+class DiffusionTrainConfig:
+    steps: int = 3000
+    batch: int = 64
+    lr: float = 3e-4
+    warmup: int = 200
+    max_seconds: float = 12.0
+    cond_drop: float = 0.1
+    lower_noise: float = 0.1
+    save_every: int = 250
+    seed: int = 0
+    model: dict = field(default_factory=dict)  # DenoiserConfig overrides
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "DiffusionTrainConfig":
+        unknown = set(d) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown diffusion training keys: {', '.join(sorted(unknown))}")
+        return cls(**d)
+
+
+class LatentData:
+    """Tokenizer latents (codebook vectors) per clip and level, and encoded captions."""
+
+    def __init__(self, ds: Dataset, tok: Tokenizer, encoder: TextEncoder, split: str = "train", progress=True):
+        self.ds, self.encoder = ds, encoder
+        self.clips = ds.split(split) or list(range(len(ds)))
+        self.codes: dict[int, list[torch.Tensor]] = {1: [], 2: [], 3: []}
+        self.frames = []
+        with torch.no_grad():
+            for i in tqdm(self.clips, desc="encode latents", disable=not progress, dynamic_ncols=True):
+                raw = ds.features_of(i).astype(np.float32)
+                padded = hold_pad(raw, tok.model.pad_length(len(raw)))
+                idx = tok.encode(torch.tensor(padded[None], device=tok.device))
+                for k in (1, 2, 3):
+                    self.codes[k].append(tok.model.vq[k - 1].codebook[idx[k - 1][0]].cpu())
+                self.frames.append(len(raw))
+        self.stats = {}
+        for k in (1, 2, 3):
+            allc = torch.cat(self.codes[k])
+            self.stats[k] = (allc.mean(0), allc.std(0).clamp(min=1e-3))
+        captions = sorted({c for i in self.clips for c in ds.records[i]["captions"]})
+        self.caption_index = {c: n for n, c in enumerate(captions)}
+        states, masks, pooled = [], [], []
+        bs = 128
+        for s in tqdm(range(0, len(captions), bs), desc="encode captions", disable=not progress, dynamic_ncols=True):
+            enc = encoder.encode(captions[s:s + bs])
+            for j in range(enc.states.shape[0]):
+                n = int(enc.mask[j].sum())
+                states.append(enc.states[j, :n].half().cpu())
+            pooled.append(enc.pooled.cpu())
+        self.text_states = states
+        self.text_pooled = torch.cat(pooled)
+
+    def batch(self, step: int, size: int, level: int, cfg: DiffusionTrainConfig, device):
+        rng = np.random.default_rng([cfg.seed, level, step])
+        picks = rng.integers(0, len(self.clips), size)
+        max_tokens1 = int(cfg.max_seconds * 20) // 8
+        stride = STRIDES[level]
+        items = []
+        for p in picks:
+            rec = self.ds.records[self.clips[p]]
+            cap = rec["captions"][rng.integers(len(rec["captions"]))]
+            n1 = len(self.codes[1][p])
+            start1 = int(rng.integers(0, max(n1 - max_tokens1, 0) + 1))
+            take1 = min(n1, max_tokens1)
+            f = 8 // stride
+            target = self.codes[level][p][start1 * f:(start1 + take1) * f]
+            lower = [self.codes[k][p][start1 * (8 // STRIDES[k]):(start1 + take1) * (8 // STRIDES[k])]
+                     for k in range(1, level)]
+            items.append((target, lower, self.caption_index[cap], self.frames[p] / 20.0))
+        length = max(len(t) for t, *_ in items)
+        code_dim = items[0][0].shape[-1]
+        x0 = torch.zeros(size, length, code_dim)
+        mask = torch.zeros(size, length, dtype=torch.bool)
+        lower = torch.zeros(size, length, code_dim * (level - 1)) if level > 1 else None
+        mean, std = self.stats[level]
+        for b, (t, low, _, _) in enumerate(items):
+            x0[b, :len(t)] = (t - mean) / std
+            mask[b, :len(t)] = True
+            if level > 1:
+                parts = [((l - self.stats[k + 1][0]) / self.stats[k + 1][1]).repeat_interleave(2 ** (level - k - 1), 0)
+                         for k, l in enumerate(low)]
+                lower[b, :len(t)] = torch.cat(parts, -1)
+        text_n = max(len(self.text_states[c]) for _, _, c, _ in items)
+        states = torch.zeros(size, text_n, self.encoder.dim)
+        tmask = torch.zeros(size, text_n, dtype=torch.bool)
+        for b, (_, _, c, _) in enumerate(items):
+            s = self.text_states[c]
+            states[b, :len(s)] = s.float()
+            tmask[b, :len(s)] = True
+        pooled = self.text_pooled[[c for _, _, c, _ in items]]
+        seconds = torch.tensor([s for *_, s in items])
+        drop = torch.tensor(rng.random(size) < cfg.cond_drop)
+        noise = torch.tensor(rng.standard_normal(x0.shape), dtype=torch.float32)
+        t = torch.tensor(rng.integers(0, 1000, size))
+        if lower is not None:
+            lower = lower + cfg.lower_noise * torch.tensor(rng.standard_normal(lower.shape), dtype=torch.float32)
+        to = lambda v: None if v is None else v.to(device)  # noqa: E731
+        return dict(x0=to(x0), mask=to(mask), lower=to(lower), states=to(states), tmask=to(tmask), pooled=to(pooled),
+                    seconds=to(seconds), drop=to(drop), noise=to(noise), t=to(t))
+
+
+def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainConfig, device="auto",
+                   log=print, progress=True) -> Denoiser:
+    dev = resolve_device(device)
+    torch.manual_seed(cfg.seed + level)
+    code_dim = data.codes[1][0].shape[-1]
+    mcfg = DenoiserConfig(**{"level": level, "code_dim": code_dim, "text_dim": data.encoder.dim,
+                             "max_len": int(cfg.max_seconds * 20) // STRIDES[level] + 8, **cfg.model})
+    model = Denoiser(mcfg).to(dev).train()
+    modules = {"denoiser": model}
+    length = LengthPredictor(data.encoder.dim).to(dev).train() if level == 1 else None
+    if length is not None:
+        modules["length"] = length
+    params = [p for m in modules.values() for p in m.parameters()]
+    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.01)
+    schedule = CosineSchedule()
+    out = Path(out)
+    state_dir = out / "train_state"
+    start, history = 0, []
+    if (state_dir / "state.safetensors").exists():
+        start, history = load_state(state_dir, modules, opt)
+        log(f"resuming level {level} from step {start}")
+    t0 = time.time()
+    bar = tqdm(range(start, cfg.steps), initial=start, total=cfg.steps, desc=f"train level {level}",
+               dynamic_ncols=True, disable=not progress)
+    for step in bar:
+        for g in opt.param_groups:
+            g["lr"] = cosine_lr(step, cfg.steps, cfg.warmup, cfg.lr)
+        b = data.batch(step, cfg.batch, level, cfg, dev)
+        states, tmask = b["states"].clone(), b["tmask"].clone()
+        drop = b["drop"]
+        if drop.any():  # classifier-free guidance: these samples see the learned null text
+            states[drop] = 0.0
+            states[drop, 0] = model.null_text[0, 0]
+            tmask[drop] = False
+            tmask[drop, 0] = True
+        x_t = schedule.add_noise(b["x0"], b["noise"], b["t"])
+        pred = model(x_t, b["t"], states, tmask, b["lower"], b["mask"])
+        m = b["mask"][..., None].float()
+        loss = ((pred - b["x0"]) ** 2 * m).sum() / (m.sum() * pred.shape[-1])
+        if length is not None:
+            loss = loss + 0.1 * length.loss(b["pooled"], b["seconds"])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        bar.set_postfix(loss=f"{loss.item():.4f}")
+        done = step + 1
+        if done % 100 == 0:
+            history.append({"step": done, "loss": round(loss.item(), 5), "seconds": round(time.time() - t0, 1)})
+        if done % cfg.save_every == 0 or done == cfg.steps:
+            save_state(state_dir, modules, opt, done, history)
+    model.eval()
+    mean, std = data.stats[level]
+    extra = {"text_encoder": data.encoder.id, "train": asdict(cfg), "history": history,
+             "data_hash": data.ds.meta["content_hash"]}
+    save_checkpoint(out, f"denoiser-level-{level}", mcfg.to_dict(), model.state_dict(), mean, std, extra)
+    if length is not None:
+        length.eval()
+        save_checkpoint(out.parent / "length", "length-predictor", {"text_dim": data.encoder.dim}, length.state_dict(),
+                        torch.zeros(1), torch.ones(1), {"text_encoder": data.encoder.id})
+    log(f"saved level-{level} denoiser to {out} ({time.time() - t0:.0f} s)")
+    return model
+
+
+def write_cascade_config(out: Path, encoder_id: str, licence: str, version: str) -> None:
+    (Path(out) / "cascade.json").write_text(json.dumps({
+        "format": "deepmotion-cascade", "model_version": version, "text_encoder": encoder_id,
+        "licence": licence, "parts": {"tokenizer": "tokenizer", "1": "base", "2": "sr2", "3": "sr3",
+                                      "length": "length"}}, indent=2))

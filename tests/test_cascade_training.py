@@ -1,0 +1,84 @@
+"""Training the cascade end to end on a tiny synthetic dataset, loading it back, generating."""
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from deepmotion.engine.checkpoint import CheckpointError
+from deepmotion.engine.data.dataset import ClipItem, write_dataset
+from deepmotion.engine.models.tokenizer import TokenizerConfig
+from deepmotion.engine.pipeline import load_cascade
+from deepmotion.engine.training.tokenizer import TrainConfig, train_tokenizer
+from deepmotion.server.cli import main
+from motion_fixtures import walking_motion
+
+TINY_DENOISER = {"steps": 3, "batch": 4, "save_every": 2, "max_seconds": 4.0,
+                 "model": {"width": 16, "depth": 1, "heads": 2, "dropout": 0.0}}
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cascade")
+    items = [ClipItem(id=f"c{i}", motion=walking_motion(30 + 9 * i, turn=0.4 * i - 1.5, seed=i),
+                      captions=[f"a person walks and turns {'left' if i % 2 else 'right'}"]) for i in range(8)]
+    write_dataset(root / "ds", items, "h", {"kind": "synthetic"})
+    train_tokenizer(root / "ds", root / "tok", TokenizerConfig(width=16, code_dim=8, codebook_sizes=(16, 16, 16),
+                                                               kmeans_init=False),
+                    TrainConfig(steps=2, batch=4, window=16, eval_every=2, save_every=2, eval_clips=2, kmeans_batch=8),
+                    "cpu", log=lambda *_: None, progress=False)
+    (root / "cfg.json").write_text(json.dumps(TINY_DENOISER))
+    assert main(["train", "cascade", "--data", str(root / "ds"), "--tokenizer", str(root / "tok"),
+                 "--out", str(root / "model"), "--config", str(root / "cfg.json"), "--device", "cpu"]) == 0
+    return root
+
+
+def test_cascade_directory_holds_every_part(trained):
+    model = trained / "model"
+    for part in ("tokenizer", "base", "sr2", "sr3", "length"):
+        assert (model / part / "manifest.json").exists(), part
+    meta = json.loads((model / "cascade.json").read_text())
+    assert meta["text_encoder"].endswith("all-MiniLM-L6-v2")
+
+
+def test_trained_cascade_generates_every_level(trained):
+    pipe = load_cascade(trained / "model")
+    outs = list(pipe.generate(["a person walks and turns left"], [2.0], [1]))
+    assert [o.level for o in outs] == [1, 2, 3]
+    assert all(o.features[0].shape == (40, 269) and np.isfinite(o.features[0]).all() for o in outs)
+
+
+def test_generate_cli_writes_bvh(trained, tmp_path, capsys):
+    out = tmp_path / "walk.bvh"
+    assert main(["generate", "a person walks", "--duration", "2", "--out", str(out), "--model",
+                 str(trained / "model"), "--device", "cpu", "--level", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "level 1:" in text and "level 2:" in text and "level 3:" not in text
+    assert out.read_text().startswith("HIERARCHY")
+
+
+def test_a_model_refuses_another_text_encoder(trained, tmp_path):
+    import shutil
+    copy = tmp_path / "model"
+    shutil.copytree(trained / "model", copy)
+    meta = json.loads((copy / "cascade.json").read_text())
+    meta["text_encoder"] = "t5:t5-xxl"
+    (copy / "cascade.json").write_text(json.dumps(meta))
+    from deepmotion.engine.text import load_text_encoder
+    with pytest.raises(CheckpointError, match="trained with text encoder 't5:t5-xxl', refusing 'minilm:"):
+        load_cascade(copy, text_encoder=load_text_encoder("minilm"))
+
+
+def test_training_resumes_from_its_state(trained, tmp_path):
+    from deepmotion.engine.data.dataset import Dataset
+    from deepmotion.engine.models.tokenizer import Tokenizer
+    from deepmotion.engine.text import load_text_encoder
+    from deepmotion.engine.training.diffusion import DiffusionTrainConfig, LatentData, train_denoiser
+    data = LatentData(Dataset(trained / "ds"), Tokenizer.load(trained / "tok"), load_text_encoder("minilm"), progress=False)
+    full = DiffusionTrainConfig.from_dict({**TINY_DENOISER, "steps": 4})
+    half = DiffusionTrainConfig.from_dict({**TINY_DENOISER, "steps": 2})
+    a = train_denoiser(data, 2, tmp_path / "a", full, "cpu", log=lambda *_: None, progress=False)
+    train_denoiser(data, 2, tmp_path / "b", half, "cpu", log=lambda *_: None, progress=False)
+    b = train_denoiser(data, 2, tmp_path / "b", full, "cpu", log=lambda *_: None, progress=False)
+    for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values()):
+        assert torch.allclose(pa, pb, atol=1e-6), name
