@@ -21,6 +21,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device", default="auto")
     p.set_defaults(func=cmd_generate)
 
+    p = sub.add_parser("probes", help="text-adherence probes (held-out paraphrases) and per-level quality")
+    p.add_argument("--model", type=Path, default=None, help="model directory (default: the shipped model)")
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
+    p.add_argument("--guidance", type=float, default=None)
+    p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
+    p.add_argument("--device", default="auto")
+    p.set_defaults(func=cmd_probes)
+
 
 def cmd_generate(args) -> int:
     from deepmotion_client.motion.bvh import write_bvh
@@ -47,4 +55,20 @@ def cmd_generate(args) -> int:
         from deepmotion_client.motion.preview import render_gif
         render_gif(motion, args.preview, title=args.text[:40])
         print(f"wrote {args.preview}")
+    return 0
+
+
+def cmd_probes(args) -> int:
+    from .assets import default_model_path
+    from .device import resolve_device
+    from .evaluation.probes import format_probes, run_probes
+    from .pipeline import load_cascade
+
+    pipe = load_cascade(args.model or default_model_path(), resolve_device(args.device))
+    t0 = time.perf_counter()
+    summary = run_probes(pipe, args.seeds, args.guidance)
+    print(format_probes(summary))
+    print(f"probes took {time.perf_counter() - t0:.0f} s")
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2))
     return 0

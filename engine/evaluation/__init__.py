@@ -1,0 +1,1 @@
+"""Measurements of generated motion: physical text-adherence probes and per-level quality figures."""
