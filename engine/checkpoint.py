@@ -104,3 +104,11 @@ def load_checkpoint(path, kind: str):
     except (SafetensorError, OSError) as e:
         raise CheckpointError(f"checkpoint {path}: unreadable safetensors file ({e})") from None
     return cfg, state, stats["mean"], stats["std"]
+
+
+def copy_checkpoint(src, dst, kind: str, dtype: torch.dtype = torch.float32) -> Path:
+    """Re-save a checkpoint (checked on the way in) without its training state, e.g. as float16."""
+    cfg, state, mean, std = load_checkpoint(src, kind)
+    extra = {k: v for k, v in cfg.items() if k not in ("kind", "format_version", "representation", "fps", "model",
+                                                      "versions")}
+    return save_checkpoint(dst, kind, cfg["model"], state, mean, std, extra, dtype=dtype)

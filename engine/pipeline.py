@@ -209,6 +209,7 @@ def load_cascade(path, device="cpu", text_encoder: TextEncoder | None = None) ->
     cfg, state, _, _ = load_checkpoint(path / meta["parts"]["length"], "length-predictor")
     length = LengthPredictor(cfg["model"]["text_dim"])
     length.load_state_dict(state)
-    pipe = CascadePipeline(tok, encoder, denoisers, length.to(device), stats)
+    limits = GenerationLimits(**meta.get("limits", {}))
+    pipe = CascadePipeline(tok, encoder, denoisers, length.to(device), stats, limits)
     pipe.meta = meta
     return pipe

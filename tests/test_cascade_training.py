@@ -82,3 +82,13 @@ def test_training_resumes_from_its_state(trained, tmp_path):
     b = train_denoiser(data, 2, tmp_path / "b", full, "cpu", log=lambda *_: None, progress=False)
     for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values()):
         assert torch.allclose(pa, pb, atol=1e-6), name
+
+
+def test_model_export_to_float16_still_generates(trained, tmp_path):
+    out = tmp_path / "fp16"
+    assert main(["model", "export", "--model", str(trained / "model"), "--out", str(out)]) == 0
+    assert not (out / "base" / "train_state").exists()
+    pipe = load_cascade(out)
+    outs = list(pipe.generate(["a person walks"], [2.0], [0], max_level=1))
+    assert np.isfinite(outs[0].features[0]).all()
+    assert pipe.limits.max_duration_s == 4.0  # from the training crops, recorded in cascade.json

@@ -36,6 +36,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
             p.add_argument("--level", type=int, choices=[2, 3], required=True)
         p.set_defaults(func=cmd_train_diffusion, mode=name)
 
+    p = sub.add_parser("model", help="manage text-to-motion model directories")
+    msub = p.add_subparsers(dest="model_command", required=True, metavar="COMMAND")
+    p = msub.add_parser("export", help="copy a model directory without training state, optionally as float16")
+    p.add_argument("--model", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--dtype", choices=["float32", "float16"], default="float16")
+    p.set_defaults(func=cmd_model_export)
+
     tok = sub.add_parser("tokenizer", help="inspect a trained tokenizer")
     ksub = tok.add_subparsers(dest="tokenizer_command", required=True, metavar="COMMAND")
     p = ksub.add_parser("recon", help="reconstruct a dataset clip from its first N levels and write a BVH")
@@ -124,7 +132,8 @@ def cmd_train_diffusion(args) -> int:
             shutil.rmtree(args.out / "tokenizer")
         tok.save(args.out / "tokenizer")
         licence = LICENCE if ds.meta["source"].get("kind") == "bandai-namco" else ds.meta["source"].get("licence", "see data")
-        write_cascade_config(args.out, encoder.id, licence, f"deepmotion {args.out.name}")
+        max_seconds = min(_diffusion_config(args, k).max_seconds for k in (1, 2, 3))
+        write_cascade_config(args.out, encoder.id, licence, f"deepmotion {args.out.name}", max_seconds)
         print(f"wrote text-to-motion model {args.out}")
     return 0
 
@@ -171,8 +180,30 @@ def cmd_bench(args) -> int:
 
 def cmd_export(args) -> int:
     import torch
-    tok = _load(args.checkpoint)
-    tok.save(args.out, dtype=torch.float16 if args.dtype == "float16" else torch.float32)
+
+    from ..checkpoint import copy_checkpoint
+    from ..models.tokenizer import Tokenizer
+    copy_checkpoint(args.checkpoint, args.out, Tokenizer.KIND, getattr(torch, args.dtype))
     size = sum(f.stat().st_size for f in args.out.iterdir())
     print(f"wrote {args.out} ({size / 1e6:.2f} MB, {args.dtype})")
+    return 0
+
+
+def cmd_model_export(args) -> int:
+    import shutil
+
+    import torch
+
+    from ..checkpoint import copy_checkpoint
+    from ..models.tokenizer import Tokenizer
+    meta = json.loads((args.model / "cascade.json").read_text())
+    dtype = getattr(torch, args.dtype)
+    args.out.mkdir(parents=True, exist_ok=True)
+    kinds = {"tokenizer": Tokenizer.KIND, "1": "denoiser-level-1", "2": "denoiser-level-2", "3": "denoiser-level-3",
+             "length": "length-predictor"}
+    for part, sub in meta["parts"].items():
+        copy_checkpoint(args.model / sub, args.out / sub, kinds[part], dtype)
+    shutil.copy(args.model / "cascade.json", args.out / "cascade.json")
+    size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())
+    print(f"wrote {args.out} ({size / 1e6:.1f} MB, {args.dtype})")
     return 0

@@ -198,8 +198,8 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
     return model
 
 
-def write_cascade_config(out: Path, encoder_id: str, licence: str, version: str) -> None:
+def write_cascade_config(out: Path, encoder_id: str, licence: str, version: str, max_seconds: float) -> None:
     (Path(out) / "cascade.json").write_text(json.dumps({
         "format": "deepmotion-cascade", "model_version": version, "text_encoder": encoder_id,
-        "licence": licence, "parts": {"tokenizer": "tokenizer", "1": "base", "2": "sr2", "3": "sr3",
+        "licence": licence, "limits": {"min_duration_s": 1.0, "max_duration_s": max_seconds}, "parts": {"tokenizer": "tokenizer", "1": "base", "2": "sr2", "3": "sr3",
                                       "length": "length"}}, indent=2))

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Trains the whole default model from the Bandai-Namco archive, on CPU or GPU (--device auto),
+# and installs it as the shipped default (engine/assets/default, float16).
+# Long: run it in the background, e.g. `nohup bash scripts/train_default.sh > train.log 2>&1 &`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export DEEPMOTION_ARCHIVE=${DEEPMOTION_ARCHIVE:-../shared/data/bandai-namco-research-motion.tar.xz}
+DATA=data/cache/bandai-dm-v1
+RUNS=${RUNS:-runs}
+DEVICE=${DEVICE:-auto}
+time .venv/bin/deepmotion data prepare --out "$DATA"
+time .venv/bin/deepmotion train tokenizer --data "$DATA" --out "$RUNS/tokenizer-default" \
+  --config configs/tokenizer-default.json --device "$DEVICE"
+time .venv/bin/deepmotion train cascade --data "$DATA" --tokenizer "$RUNS/tokenizer-default" \
+  --out "$RUNS/cascade-default" --config configs/cascade-default.json --device "$DEVICE"
+rm -rf engine/assets/default
+.venv/bin/deepmotion model export --model "$RUNS/cascade-default" --out engine/assets/default --dtype float16
+.venv/bin/deepmotion tokenizer eval --data "$DATA" --split test
