@@ -64,6 +64,18 @@ class CascadePipeline:
         self.limits = limits or GenerationLimits()
         self.settings = settings or CascadeSettings()
         self.schedule = CosineSchedule(self.settings.diffusion_steps)
+        self.meta = {"model_version": "deepmotion (unnamed)", "licence": "unknown"}
+
+    @property
+    def skeleton(self):
+        from deepmotion_client.motion.skeleton import canonical_skeleton
+        return canonical_skeleton()
+
+    def predict_duration(self, text: str) -> float:
+        """Seconds the length predictor gives a prompt, within the model's limits."""
+        with torch.no_grad():
+            pooled = self.text_encoder.encode([text]).pooled.to(self.device)
+        return self.durations_for([text], None, pooled)[0]
 
     @property
     def levels(self) -> int:

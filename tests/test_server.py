@@ -1,0 +1,233 @@
+"""The gRPC server end to end on a real loopback socket, with a tiny trained model."""
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import grpc
+import numpy as np
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from deepmotion.engine.pipeline import CascadeSettings, load_cascade
+from deepmotion.server.app import MotionServer
+from deepmotion.server.frames import frames_from_features
+from deepmotion_client.proto import motion_pb2 as pb
+from deepmotion_client.proto import motion_pb2_grpc as pb_grpc
+from tiny_model import build_tiny_model
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    return build_tiny_model(tmp_path_factory.mktemp("server-model"))
+
+
+class Running:
+    """A MotionServer on its own event loop thread, bound to a free loopback port."""
+
+    def __init__(self, load, **kwargs):
+        self.loop = asyncio.new_event_loop()
+        self.server = MotionServer(load, "127.0.0.1", 0, **kwargs)
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        self.port = asyncio.run_coroutine_threadsafe(self.server.start(), self.loop).result(60)
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
+        self.stub = pb_grpc.MotionServiceStub(self.channel)
+
+    def stop(self):
+        self.channel.close()
+        asyncio.run_coroutine_threadsafe(self.server.drain(), self.loop).result(60)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+@pytest.fixture(scope="module")
+def server(model_dir):
+    r = Running(lambda: load_cascade(model_dir), max_batch=4, max_queue=8, wait_s=0.01)
+    yield r
+    r.stop()
+
+
+def request(**kw):
+    kw.setdefault("text", "a person walks and turns left")
+    kw.setdefault("duration_s", 2.0)
+    kw.setdefault("seed", 5)
+    kw.setdefault("has_seed", True)
+    return pb.GenerateRequest(**kw)
+
+
+def test_stream_is_header_then_levels_in_order_then_end(server):
+    responses = list(server.stub.Generate(request(output=pb.OutputOptions(joint_positions=True, foot_contacts=True))))
+    kinds = [r.WhichOneof("payload") for r in responses]
+    assert kinds[0] == "header" and kinds[-1] == "end" and set(kinds[1:-1]) == {"chunk"}
+    header = responses[0].header
+    assert header.frame_count == 40 and list(header.levels) == [1, 2, 3] and header.seed == 5
+    assert len(header.skeleton.joint_names) == 22 and header.skeleton.joint_names[0] == "Hips"
+    levels = [r.chunk.level for r in responses[1:-1]]
+    assert levels == sorted(levels)  # all of level 1 before any of level 2, ...
+    for level in (1, 2, 3):
+        cs = [r.chunk for r in responses[1:-1] if r.chunk.level == level]
+        assert sum(c.frame_count for c in cs) == header.frame_count  # each level covers the clip
+        assert all(len(c.local_rotations) == 4 * 22 * c.frame_count for c in cs)
+        assert all(len(c.joint_positions) == 3 * 22 * c.frame_count and len(c.foot_contacts) == 4 * c.frame_count
+                   for c in cs)
+        assert all(c.ByteSize() < 200_000 for c in cs)
+    assert [t.level for t in responses[-1].end.timings] == [1, 2, 3]
+
+
+def assemble(responses, level):
+    cs = sorted((r.chunk for r in responses if r.WhichOneof("payload") == "chunk" and r.chunk.level == level),
+                key=lambda c: c.start_frame)
+    root = np.concatenate([np.array(c.root_positions).reshape(-1, 3) for c in cs])
+    rot = np.concatenate([np.array(c.local_rotations).reshape(-1, 22, 4) for c in cs])
+    return root, rot
+
+
+def test_streamed_frames_equal_the_engine_output_for_the_same_seed(server, model_dir):
+    responses = list(server.stub.Generate(request(seed=11)))
+    pipe = load_cascade(model_dir)
+    outs = list(pipe.generate(["a person walks and turns left"], [2.0], [11]))
+    for out in outs:
+        root, rot = assemble(responses, out.level)
+        want_root, want_rot, _, _ = frames_from_features(out.features[0], pb.ROOT_MOTION_WORLD)
+        np.testing.assert_allclose(root, want_root, atol=1e-4)
+        np.testing.assert_allclose(rot, want_rot, atol=1e-4)
+
+
+def test_in_place_root_motion_keeps_the_root_over_the_origin(server):
+    responses = list(server.stub.Generate(request(output=pb.OutputOptions(root_motion=pb.ROOT_MOTION_IN_PLACE))))
+    root, _ = assemble(responses, 3)
+    assert np.abs(root[:, [0, 2]]).max() == 0.0 and (root[:, 1] > 0.3).all()
+
+
+BAD = [
+    (dict(text=""), "text: empty"),
+    (dict(text="x" * 1001), "text: 1001 characters; at most 1000"),
+    (dict(duration_s=99.0), r"duration_s: 99 is outside \[1, 4\] seconds"),
+    (dict(duration_s=float("nan")), "duration_s: nan is outside"),
+    (dict(guidance_scale=float("inf")), r"guidance_scale: inf is outside \[1, 10\]"),
+    (dict(max_level=7), r"max_level: 7 is not a level of this model \(0 = all, 1..3\)"),
+    (dict(request_id="bad id with spaces"), "request_id: at most 128 characters"),
+    (dict(output=pb.OutputOptions(root_motion=9)), "output.root_motion: unknown value 9"),
+    (dict(text="a!" * 200), r"text has \d+ tokens; .* takes at most 256"),
+]
+
+
+@pytest.mark.parametrize("fields, message", BAD, ids=[m.split(":")[0] for _, m in BAD])
+def test_bad_requests_get_invalid_argument_naming_the_field(server, fields, message):
+    with pytest.raises(grpc.RpcError) as info:
+        list(server.stub.Generate(request(**fields)))
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    import re
+    assert re.search(message, info.value.details()), info.value.details()
+
+
+def test_server_keeps_serving_after_bad_requests(server):
+    for fields, _ in BAD[:3]:
+        with pytest.raises(grpc.RpcError):
+            list(server.stub.Generate(request(**fields)))
+    assert list(server.stub.Generate(request(max_level=1)))[-1].WhichOneof("payload") == "end"
+
+
+def test_model_info_reports_the_limits(server):
+    info = server.stub.GetModelInfo(pb.GetModelInfoRequest())
+    assert info.levels == 3 and info.fps == 20 and info.representation == "dm-v1"
+    assert info.limits.max_duration_s == 4.0 and info.limits.max_text_chars == 1000
+    assert info.text_encoder.endswith("all-MiniLM-L6-v2") and info.licence
+
+
+def test_health_is_serving(server):
+    h = health_pb2_grpc.HealthStub(server.channel)
+    assert h.Check(health_pb2.HealthCheckRequest(service="deepmotion.v1.MotionService")).status == \
+        health_pb2.HealthCheckResponse.SERVING
+
+
+def test_token_auth(model_dir, tmp_path):
+    r = Running(lambda: load_cascade(model_dir), token="s3cret")
+    try:
+        with pytest.raises(grpc.RpcError) as info:
+            r.stub.GetModelInfo(pb.GetModelInfoRequest())
+        assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        with pytest.raises(grpc.RpcError) as info:
+            list(r.stub.Generate(request(), metadata=[("authorization", "Bearer wrong")]))
+        assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        ok = list(r.stub.Generate(request(max_level=1), metadata=[("authorization", "Bearer s3cret")]))
+        assert ok[-1].WhichOneof("payload") == "end"
+        h = health_pb2_grpc.HealthStub(r.channel)  # health stays open for probes
+        assert h.Check(health_pb2.HealthCheckRequest()).status == health_pb2.HealthCheckResponse.SERVING
+    finally:
+        r.stop()
+
+
+def slow_loader(model_dir):
+    """The same tiny model sampled with many steps, so a level takes long enough to cancel."""
+    def load():
+        pipe = load_cascade(model_dir)
+        pipe.settings = CascadeSettings(sample_steps={1: 2, 2: 400, 3: 400})
+        return pipe
+    return load
+
+
+def test_client_that_disconnects_frees_its_remaining_levels(model_dir):
+    r = Running(slow_loader(model_dir), max_batch=1)
+    try:
+        call = r.stub.Generate(request())
+        first = next(call)
+        assert first.WhichOneof("payload") == "header"
+        assert next(call).chunk.level == 1
+        call.cancel()
+        deadline = time.time() + 30
+        while r.server.state.scheduler.stats["levels_skipped"] == 0 and time.time() < deadline:
+            time.sleep(0.05)
+        stats = r.server.state.scheduler.stats
+        assert stats["cancelled"] == 1
+        assert stats["levels_skipped"] >= 1  # level 3 was never computed
+        assert stats["levels_computed"] <= 2
+    finally:
+        r.stop()
+
+
+def test_full_queue_answers_resource_exhausted(model_dir):
+    r = Running(slow_loader(model_dir), max_batch=1, max_queue=1)
+    try:
+        calls = [r.stub.Generate(request(seed=i)) for i in range(4)]
+        codes = []
+        for c in calls:
+            try:
+                list(c)
+                codes.append(grpc.StatusCode.OK)
+            except grpc.RpcError as e:
+                codes.append(e.code())
+        assert grpc.StatusCode.RESOURCE_EXHAUSTED in codes and grpc.StatusCode.OK in codes
+    finally:
+        r.stop()
+
+
+def test_sigterm_drains_in_flight_streams(model_dir, tmp_path):
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "deepmotion.server.cli", "serve", "--model", str(model_dir),
+                             "--port", "0", "--device", "cpu", "--grace", "30"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        port = None
+        lines = []
+        deadline = time.time() + 120
+        while port is None and time.time() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if "ready on" in line:
+                port = int(line.rsplit(":", 1)[1])
+        assert port, "".join(lines)
+        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        stub = pb_grpc.MotionServiceStub(channel)
+        call = stub.Generate(request(duration_s=4.0))
+        assert next(call).WhichOneof("payload") == "header"
+        proc.send_signal(signal.SIGTERM)
+        rest = list(call)  # the in-flight stream still completes
+        assert rest[-1].WhichOneof("payload") == "end"
+        assert proc.wait(60) == 0
+        assert "stopped" in proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
