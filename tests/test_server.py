@@ -231,3 +231,31 @@ def test_sigterm_drains_in_flight_streams(model_dir, tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_python_client_assembles_the_highest_level(server, model_dir):
+    from deepmotion_client.client import MotionClient, MotionStream
+    with MotionClient(f"127.0.0.1:{server.port}") as client:
+        stream = MotionStream()
+        kinds = [stream.feed(r) for r in client.generate("a person walks and turns left", 2.0, seed=11)]
+        assert kinds[0] == "header" and kinds[-1] == "end"
+        assert stream.complete_level() == 3 and set(stream.arrival) == {1, 2, 3}
+        motion = stream.motion()
+        info = client.model_info()
+        assert info.levels == 3
+    out = list(load_cascade(model_dir).generate(["a person walks and turns left"], [2.0], [11]))[-1]
+    want_root, want_rot, _, _ = frames_from_features(out.features[0], pb.ROOT_MOTION_WORLD)
+    np.testing.assert_allclose(motion.root_positions, want_root, atol=1e-4)
+    np.testing.assert_allclose(motion.local_rotations, want_rot, atol=1e-4)
+
+
+def test_client_cli_writes_bvh_and_preview(server, tmp_path, capsys):
+    from deepmotion_client.cli import main as client_main
+    out, gif = tmp_path / "walk.bvh", tmp_path / "walk.gif"
+    assert client_main(["--address", f"127.0.0.1:{server.port}", "generate", "a person walks", "--duration", "2",
+                        "-o", str(out), "--preview", str(gif), "--seed", "3"]) == 0
+    text = capsys.readouterr().out
+    assert "level 1: first frames after" in text and "level 3:" in text and "total:" in text
+    assert out.read_text().startswith("HIERARCHY") and gif.read_bytes()[:3] == b"GIF"
+    assert client_main(["--address", f"127.0.0.1:{server.port}", "generate", "", "-o", str(out)]) == 1
+    assert "INVALID_ARGUMENT: text: empty" in capsys.readouterr().err

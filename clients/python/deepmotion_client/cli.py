@@ -1,0 +1,86 @@
+"""`deepmotion-client`: stream a prompt from a DeepMotion server into BVH and a preview."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import grpc
+
+from .client import MotionClient, MotionStream, StreamError
+from .motion.bvh import BVHError, write_bvh
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="deepmotion-client", description="DeepMotion bridge client")
+    ap.add_argument("--address", default="127.0.0.1:50051", help="server host:port")
+    ap.add_argument("--token-file", type=Path, default=None, help="file holding the bearer token")
+    ap.add_argument("--tls", action="store_true", help="connect with TLS (system roots or --ca)")
+    ap.add_argument("--ca", type=Path, default=None, help="CA certificate (PEM) for --tls")
+    ap.add_argument("--retries", type=int, default=3, help="retries with backoff while the server is UNAVAILABLE")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    g = sub.add_parser("generate", help="generate motion for a prompt and save it")
+    g.add_argument("text")
+    g.add_argument("-o", "--out", type=Path, required=True, help="output .bvh")
+    g.add_argument("--preview", type=Path, default=None, help="also write an animated GIF")
+    g.add_argument("--duration", type=float, default=0.0, help="seconds (0 = the model predicts one)")
+    g.add_argument("--seed", type=int, default=None)
+    g.add_argument("--guidance", type=float, default=0.0)
+    g.add_argument("--level", type=int, default=0, help="highest level (0 = all)")
+    g.add_argument("--in-place", action="store_true", help="keep the root over the origin")
+    g.add_argument("--units", choices=["m", "cm"], default="cm")
+    g.add_argument("--timeout", type=float, default=120.0)
+    sub.add_parser("info", help="print the server's model, skeleton and limits")
+    return ap
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    token = args.token_file.read_text().strip() if args.token_file else None
+    try:
+        with MotionClient(args.address, token, args.tls, args.ca.read_bytes() if args.ca else None,
+                          retries=args.retries) as client:
+            if args.command == "info":
+                print(client.model_info())
+                return 0
+            return _generate(client, args)
+    except grpc.RpcError as e:
+        print(f"deepmotion-client: {e.code().name}: {e.details()}", file=sys.stderr)
+        return 1
+    except (StreamError, BVHError, OSError, ValueError) as e:
+        print(f"deepmotion-client: error: {e}", file=sys.stderr)
+        return 2
+
+
+def _generate(client: MotionClient, args) -> int:
+    t0 = time.perf_counter()
+    stream = MotionStream()
+    seen = set()
+    for response in client.generate(args.text, args.duration, args.seed, args.guidance, args.level,
+                                    root_motion="in-place" if args.in_place else "world", timeout=args.timeout):
+        kind = stream.feed(response)
+        if kind == "header":
+            h = stream.header
+            print(f"header: {h.frame_count} frames at {h.fps:g} fps ({h.duration_s:.1f} s), levels "
+                  f"{list(h.levels)}, seed {h.seed}, model {h.model_version}")
+        elif kind == "chunk" and response.chunk.level not in seen:
+            seen.add(response.chunk.level)
+            print(f"level {response.chunk.level}: first frames after {time.perf_counter() - t0:.3f} s")
+    if stream.end is not None:
+        for t in stream.end.timings:
+            print(f"level {t.level}: {t.chunk_count} chunks, first after {t.first_chunk_s:.3f} s on the server, "
+                  f"compute {t.compute_s:.3f} s")
+        print(f"total: {stream.end.total_s:.3f} s on the server, {time.perf_counter() - t0:.3f} s here")
+    motion = stream.motion()
+    write_bvh(args.out, motion, scale=100.0 if args.units == "cm" else 1.0)
+    print(f"wrote {args.out} (level {stream.complete_level()}, {motion.num_frames} frames)")
+    if args.preview:
+        from .motion.preview import render_gif
+        render_gif(motion, args.preview, title=args.text[:40])
+        print(f"wrote {args.preview}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

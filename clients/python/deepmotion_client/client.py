@@ -1,0 +1,140 @@
+"""Streaming client of MotionService (sync), and assembly of streamed chunks into a Motion.
+
+    with MotionClient("127.0.0.1:50051") as client:
+        stream = MotionStream()
+        for response in client.generate("a person waves with the right hand", duration_s=4, seed=1):
+            stream.feed(response)          # header, chunks of level 1, 2, 3, end
+        motion = stream.motion()           # highest level received for every frame
+"""
+from __future__ import annotations
+
+import time
+from typing import Iterator
+
+import grpc
+import numpy as np
+
+from .motion.clip import Motion
+from .motion.skeleton import Skeleton
+from .proto import motion_pb2 as pb
+from .proto import motion_pb2_grpc as pb_grpc
+
+ROOT_MOTION = {"world": pb.ROOT_MOTION_WORLD, "in-place": pb.ROOT_MOTION_IN_PLACE}
+
+
+class StreamError(RuntimeError):
+    """A stream that broke the protocol (chunk before header, frames out of range)."""
+
+
+class MotionClient:
+    def __init__(self, address: str = "127.0.0.1:50051", token: str | None = None, tls: bool = False,
+                 root_certificates: bytes | None = None, retries: int = 0, backoff_s: float = 0.5):
+        creds = grpc.ssl_channel_credentials(root_certificates) if tls else None
+        self.channel = grpc.secure_channel(address, creds) if tls else grpc.insecure_channel(address)
+        self.stub = pb_grpc.MotionServiceStub(self.channel)
+        self.metadata = [("authorization", f"Bearer {token}")] if token else []
+        self.retries, self.backoff_s = retries, backoff_s
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        self.channel.close()
+
+    def model_info(self, timeout: float | None = 30) -> pb.ModelInfo:
+        return self._retry(lambda: self.stub.GetModelInfo(pb.GetModelInfoRequest(), metadata=self.metadata,
+                                                          timeout=timeout))
+
+    def _retry(self, fn):
+        for attempt in range(self.retries + 1):
+            try:
+                return fn()
+            except grpc.RpcError as e:
+                if e.code() != grpc.StatusCode.UNAVAILABLE or attempt == self.retries:
+                    raise
+                time.sleep(self.backoff_s * 2 ** attempt)
+
+    def generate(self, text: str, duration_s: float = 0.0, seed: int | None = None, guidance_scale: float = 0.0,
+                 max_level: int = 0, joint_positions: bool = False, foot_contacts: bool = False,
+                 root_motion: str = "world", request_id: str = "", timeout: float | None = None
+                 ) -> Iterator[pb.GenerateResponse]:
+        """Yields the stream's responses as they arrive. Retries (when enabled) only before the
+        first response: a stream that already delivered frames is never silently restarted."""
+        if root_motion not in ROOT_MOTION:
+            raise ValueError(f"root_motion must be one of {', '.join(ROOT_MOTION)}, got {root_motion!r}")
+        req = pb.GenerateRequest(request_id=request_id, text=text, duration_s=duration_s, seed=seed or 0,
+                                 has_seed=seed is not None, guidance_scale=guidance_scale, max_level=max_level,
+                                 output=pb.OutputOptions(joint_positions=joint_positions, foot_contacts=foot_contacts,
+                                                         root_motion=ROOT_MOTION[root_motion]))
+        for attempt in range(self.retries + 1):
+            call = self.stub.Generate(req, metadata=self.metadata, timeout=timeout)
+            try:
+                first = next(call)
+            except StopIteration:
+                return
+            except grpc.RpcError as e:
+                if e.code() != grpc.StatusCode.UNAVAILABLE or attempt == self.retries:
+                    raise
+                time.sleep(self.backoff_s * 2 ** attempt)
+                continue
+            try:
+                yield first
+                yield from call
+            finally:
+                call.cancel()  # a consumer that stops early frees the server's work at once
+            return
+
+
+class MotionStream:
+    """Collects one stream: keeps, for every frame, the highest level received so far."""
+
+    def __init__(self):
+        self.header: pb.StreamHeader | None = None
+        self.end: pb.StreamEnd | None = None
+        self.root: np.ndarray | None = None
+        self.rot: np.ndarray | None = None
+        self.level: np.ndarray | None = None
+        self.arrival: dict[int, float] = {}
+        self._t0 = time.perf_counter()
+
+    @property
+    def skeleton(self) -> Skeleton:
+        s = self.header.skeleton
+        return Skeleton(list(s.joint_names), list(s.parents), np.array(s.rest_offsets).reshape(-1, 3))
+
+    def feed(self, response: pb.GenerateResponse) -> str:
+        kind = response.WhichOneof("payload")
+        if kind == "header":
+            self.header = response.header
+            n, j = self.header.frame_count, len(self.header.skeleton.joint_names)
+            self.root = np.zeros((n, 3), np.float32)
+            self.rot = np.zeros((n, j, 4), np.float32)
+            self.level = np.zeros(n, np.int32)
+        elif kind == "chunk":
+            if self.header is None:
+                raise StreamError("a FrameChunk arrived before the StreamHeader")
+            c = response.chunk
+            s = slice(c.start_frame, c.start_frame + c.frame_count)
+            if c.start_frame + c.frame_count > self.header.frame_count:
+                raise StreamError(f"chunk frames {c.start_frame}..{c.start_frame + c.frame_count} exceed the "
+                                  f"header's frame_count {self.header.frame_count}")
+            keep = self.level[s] <= c.level
+            self.root[s][keep] = np.array(c.root_positions, np.float32).reshape(-1, 3)[keep]
+            self.rot[s][keep] = np.array(c.local_rotations, np.float32).reshape(c.frame_count, -1, 4)[keep]
+            self.level[s] = np.maximum(self.level[s], c.level)
+            self.arrival.setdefault(c.level, time.perf_counter() - self._t0)
+        elif kind == "end":
+            self.end = response.end
+        return kind
+
+    def complete_level(self) -> int:
+        """The highest level that covers every frame (0 before level 1 is complete)."""
+        return int(self.level.min()) if self.level is not None and len(self.level) else 0
+
+    def motion(self) -> Motion:
+        if self.header is None or self.complete_level() == 0:
+            raise StreamError("no complete level received yet")
+        return Motion(self.skeleton, self.root.astype(np.float64), self.rot.astype(np.float64), self.header.fps)
