@@ -259,3 +259,21 @@ def test_client_cli_writes_bvh_and_preview(server, tmp_path, capsys):
     assert out.read_text().startswith("HIERARCHY") and gif.read_bytes()[:3] == b"GIF"
     assert client_main(["--address", f"127.0.0.1:{server.port}", "generate", "", "-o", str(out)]) == 1
     assert "INVALID_ARGUMENT: text: empty" in capsys.readouterr().err
+
+
+def test_recorded_stream_replays_the_same_frames(server, tmp_path):
+    from deepmotion_client.cli import main as client_main
+    from deepmotion_client.recording import read_recording
+    from test_recording import Replay
+    rec = tmp_path / "walk.dmrec"
+    assert client_main(["--address", f"127.0.0.1:{server.port}", "generate", "a person walks", "--duration", "2",
+                        "--seed", "4", "-o", str(tmp_path / "a.bvh"), "--record", str(rec)]) == 0
+    records = read_recording(rec)
+    live = list(server.stub.Generate(request(text="a person walks", seed=4)))
+    replay = Replay(records)
+    try:
+        replayed = list(pb_grpc.MotionServiceStub(grpc.insecure_channel(f"127.0.0.1:{replay.port}")).Generate(request()))
+    finally:
+        replay.close()
+    for level in (1, 2, 3):
+        np.testing.assert_array_equal(assemble(replayed, level)[1], assemble(live, level)[1])

@@ -10,6 +10,7 @@ import grpc
 
 from .client import MotionClient, MotionStream, StreamError
 from .motion.bvh import BVHError, write_bvh
+from .recording import RecordingError, RecordingWriter, read_recording
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--in-place", action="store_true", help="keep the root over the origin")
     g.add_argument("--units", choices=["m", "cm"], default="cm")
     g.add_argument("--timeout", type=float, default=120.0)
+    g.add_argument("--record", type=Path, default=None, help="also save the stream with its timing (.dmrec)")
+    r = sub.add_parser("replay", help="serve a recording over the MotionService API (no model needed)")
+    r.add_argument("recording", type=Path)
+    r.add_argument("--host", default="127.0.0.1")
+    r.add_argument("--port", type=int, default=50051)
+    r.add_argument("--realtime", action="store_true", help="keep the recorded timing (default: as fast as possible)")
     sub.add_parser("info", help="print the server's model, skeleton and limits")
     return ap
 
@@ -38,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     token = args.token_file.read_text().strip() if args.token_file else None
+    if args.command == "replay":
+        return _replay(args)
     try:
         with MotionClient(args.address, token, args.tls, args.ca.read_bytes() if args.ca else None,
                           retries=args.retries) as client:
@@ -48,7 +57,7 @@ def main(argv=None) -> int:
     except grpc.RpcError as e:
         print(f"deepmotion-client: {e.code().name}: {e.details()}", file=sys.stderr)
         return 1
-    except (StreamError, BVHError, OSError, ValueError) as e:
+    except (StreamError, BVHError, RecordingError, OSError, ValueError) as e:
         print(f"deepmotion-client: error: {e}", file=sys.stderr)
         return 2
 
@@ -57,8 +66,11 @@ def _generate(client: MotionClient, args) -> int:
     t0 = time.perf_counter()
     stream = MotionStream()
     seen = set()
+    recorder = RecordingWriter(args.record) if args.record else None
     for response in client.generate(args.text, args.duration, args.seed, args.guidance, args.level,
                                     root_motion="in-place" if args.in_place else "world", timeout=args.timeout):
+        if recorder:
+            recorder.write(time.perf_counter() - t0, response)
         kind = stream.feed(response)
         if kind == "header":
             h = stream.header
@@ -72,6 +84,9 @@ def _generate(client: MotionClient, args) -> int:
             print(f"level {t.level}: {t.chunk_count} chunks, first after {t.first_chunk_s:.3f} s on the server, "
                   f"compute {t.compute_s:.3f} s")
         print(f"total: {stream.end.total_s:.3f} s on the server, {time.perf_counter() - t0:.3f} s here")
+    if recorder:
+        recorder.close()
+        print(f"recorded {args.record}")
     motion = stream.motion()
     write_bvh(args.out, motion, scale=100.0 if args.units == "cm" else 1.0)
     print(f"wrote {args.out} (level {stream.complete_level()}, {motion.num_frames} frames)")
@@ -79,6 +94,27 @@ def _generate(client: MotionClient, args) -> int:
         from .motion.preview import render_gif
         render_gif(motion, args.preview, title=args.text[:40])
         print(f"wrote {args.preview}")
+    return 0
+
+
+def _replay(args) -> int:
+    import asyncio
+
+    from .replay import serve
+    try:
+        records = read_recording(args.recording)
+    except RecordingError as e:
+        print(f"deepmotion-client: error: {e}", file=sys.stderr)
+        return 2
+
+    def ready(port):
+        print(f"replaying {args.recording} ({len(records)} responses, "
+              f"{'real time' if args.realtime else 'as fast as possible'}) on {args.host}:{port}", flush=True)
+
+    try:
+        asyncio.run(serve(records, args.host, args.port, args.realtime, args.recording.name, ready))
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
