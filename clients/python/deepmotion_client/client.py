@@ -138,3 +138,56 @@ class MotionStream:
         if self.header is None or self.complete_level() == 0:
             raise StreamError("no complete level received yet")
         return Motion(self.skeleton, self.root.astype(np.float64), self.rot.astype(np.float64), self.header.fps)
+
+
+class AsyncMotionClient:
+    """The asyncio twin of MotionClient (grpc.aio): `async for r in client.generate(...)`."""
+
+    def __init__(self, address: str = "127.0.0.1:50051", token: str | None = None, tls: bool = False,
+                 root_certificates: bytes | None = None, retries: int = 0, backoff_s: float = 0.5):
+        creds = grpc.ssl_channel_credentials(root_certificates) if tls else None
+        self.channel = grpc.aio.secure_channel(address, creds) if tls else grpc.aio.insecure_channel(address)
+        self.stub = pb_grpc.MotionServiceStub(self.channel)
+        self.metadata = [("authorization", f"Bearer {token}")] if token else []
+        self.retries, self.backoff_s = retries, backoff_s
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.close()
+
+    async def close(self) -> None:
+        await self.channel.close()
+
+    async def model_info(self, timeout: float | None = 30) -> pb.ModelInfo:
+        return await self.stub.GetModelInfo(pb.GetModelInfoRequest(), metadata=self.metadata, timeout=timeout)
+
+    async def generate(self, text: str, duration_s: float = 0.0, seed: int | None = None, guidance_scale: float = 0.0,
+                       max_level: int = 0, joint_positions: bool = False, foot_contacts: bool = False,
+                       root_motion: str = "world", request_id: str = "", timeout: float | None = None):
+        import asyncio
+        if root_motion not in ROOT_MOTION:
+            raise ValueError(f"root_motion must be one of {', '.join(ROOT_MOTION)}, got {root_motion!r}")
+        req = pb.GenerateRequest(request_id=request_id, text=text, duration_s=duration_s, seed=seed or 0,
+                                 has_seed=seed is not None, guidance_scale=guidance_scale, max_level=max_level,
+                                 output=pb.OutputOptions(joint_positions=joint_positions, foot_contacts=foot_contacts,
+                                                         root_motion=ROOT_MOTION[root_motion]))
+        for attempt in range(self.retries + 1):
+            call = self.stub.Generate(req, metadata=self.metadata, timeout=timeout)
+            try:
+                first = await call.read()
+            except grpc.RpcError as e:
+                if e.code() != grpc.StatusCode.UNAVAILABLE or attempt == self.retries:
+                    raise
+                await asyncio.sleep(self.backoff_s * 2 ** attempt)
+                continue
+            try:
+                if first is grpc.aio.EOF:
+                    return
+                yield first
+                while (r := await call.read()) is not grpc.aio.EOF:
+                    yield r
+            finally:
+                call.cancel()
+            return

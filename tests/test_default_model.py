@@ -1,0 +1,47 @@
+"""The shipped default model: present, intact (manifest checks), and generating valid motion;
+the recordings committed as fixtures were made with it and still read back."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deepmotion.engine.assets import default_model_path, default_tokenizer_path
+from deepmotion.engine.evaluation.probes import quality
+from deepmotion.engine.models.tokenizer import Tokenizer
+from deepmotion.engine.pipeline import load_cascade
+from deepmotion_client.client import MotionStream
+from deepmotion_client.recording import read_recording
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_default_tokenizer_loads_through_the_checkpoint_checks():
+    tok = Tokenizer.load(default_tokenizer_path())
+    assert tok.model.config.codebook_sizes == (512, 512, 512)
+    assert "CC-BY-NC" in (default_model_path() / "cascade.json").read_text()
+
+
+def test_default_model_generates_every_level_validly():
+    pipe = load_cascade(default_model_path())
+    outs = list(pipe.generate(["a person waves with the right hand"], [3.0], [0]))
+    assert [o.level for o in outs] == [1, 2, 3]
+    for o in outs:
+        q = quality(o.features[0])
+        assert o.features[0].shape == (60, 269) and q["finite"]
+        assert q["bone_length_range_mm"] < 0.01
+        assert -10 < q["lowest_foot_cm"] < 15
+
+
+def test_default_model_size_stays_in_budget():
+    size = sum(f.stat().st_size for f in default_model_path().rglob("*") if f.is_file())
+    assert size < 20e6, f"{size / 1e6:.1f} MB"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.dmrec")))
+def test_committed_recordings_read_back_complete(name):
+    records = read_recording(FIXTURES / name)
+    stream = MotionStream()
+    for r in records:
+        stream.feed(r.response)
+    assert stream.complete_level() == 3 and stream.end is not None
+    assert np.isfinite(stream.motion().joint_positions()).all()
