@@ -23,7 +23,7 @@ if [ "${DEEPMOTION_TORCH:-}" != "keep" ]; then
   "${PIP[@]}" -r requirements/cpu.txt
 fi
 echo "setup: installing deepmotion-client and deepmotion"
-"${PIP[@]}" -e "clients/python[preview]" -e .
+"${PIP[@]}" -e "clients/python[preview,gltf]" -e .
 if [ "${1:-}" = "--dev" ]; then
   echo "setup: installing test tools"
   "${PIP[@]}" -r requirements/dev.txt

@@ -277,3 +277,16 @@ def test_recorded_stream_replays_the_same_frames(server, tmp_path):
         replay.close()
     for level in (1, 2, 3):
         np.testing.assert_array_equal(assemble(replayed, level)[1], assemble(live, level)[1])
+
+
+def test_async_client_streams_the_same_as_the_sync_one(server):
+    from deepmotion_client.client import AsyncMotionClient
+
+    async def collect():
+        async with AsyncMotionClient(f"127.0.0.1:{server.port}") as client:
+            return [r async for r in client.generate("a person walks and turns left", 2.0, seed=11)]
+    got = asyncio.run(collect())
+    want = list(server.stub.Generate(request(seed=11)))
+    assert [r.WhichOneof("payload") for r in got] == [r.WhichOneof("payload") for r in want]
+    for level in (1, 2, 3):
+        np.testing.assert_array_equal(assemble(got, level)[1], assemble(want, level)[1])

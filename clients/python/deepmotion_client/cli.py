@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
     g = sub.add_parser("generate", help="generate motion for a prompt and save it")
     g.add_argument("text")
-    g.add_argument("-o", "--out", type=Path, required=True, help="output .bvh")
+    g.add_argument("-o", "--out", type=Path, required=True, help="output: .bvh, .glb / .gltf (glTF 2.0) or .npz")
     g.add_argument("--preview", type=Path, default=None, help="also write an animated GIF")
     g.add_argument("--duration", type=float, default=0.0, help="seconds (0 = the model predicts one)")
     g.add_argument("--seed", type=int, default=None)
@@ -88,7 +88,15 @@ def _generate(client: MotionClient, args) -> int:
         recorder.close()
         print(f"recorded {args.record}")
     motion = stream.motion()
-    write_bvh(args.out, motion, scale=100.0 if args.units == "cm" else 1.0)
+    suffix = args.out.suffix.lower()
+    if suffix in (".glb", ".gltf"):
+        from .motion.export import save_gltf
+        save_gltf(args.out, motion)
+    elif suffix == ".npz":
+        from .motion.export import save_npz
+        save_npz(args.out, motion)
+    else:
+        write_bvh(args.out, motion, scale=100.0 if args.units == "cm" else 1.0)
     print(f"wrote {args.out} (level {stream.complete_level()}, {motion.num_frames} frames)")
     if args.preview:
         from .motion.preview import render_gif
