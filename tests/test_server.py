@@ -290,3 +290,19 @@ def test_async_client_streams_the_same_as_the_sync_one(server):
     assert [r.WhichOneof("payload") for r in got] == [r.WhichOneof("payload") for r in want]
     for level in (1, 2, 3):
         np.testing.assert_array_equal(assemble(got, level)[1], assemble(want, level)[1])
+
+
+def test_deadline_is_honoured_and_frees_the_work(model_dir):
+    r = Running(slow_loader(model_dir), max_batch=1)
+    try:
+        with pytest.raises(grpc.RpcError) as info:
+            list(r.stub.Generate(request(), timeout=0.5))
+        assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        deadline = time.time() + 30
+        while r.server.state.scheduler.stats["cancelled"] == 0 and time.time() < deadline:
+            time.sleep(0.05)
+        assert r.server.state.scheduler.stats["cancelled"] == 1
+        # and the server still serves
+        assert list(r.stub.Generate(request(max_level=1)))[-1].WhichOneof("payload") == "end"
+    finally:
+        r.stop()
