@@ -135,57 +135,88 @@ class CascadePipeline:
 
     # ---- generation ---------------------------------------------------------------------
     @torch.no_grad()
+    def prepare(self, texts: list[str], durations: list[float] | None, seeds: list[int]) -> list["PromptState"]:
+        """Encode the prompts and fix each one's length and random stream (validate first)."""
+        try:
+            enc = self.text_encoder.encode(list(texts))
+        except TextInputError as e:
+            raise GenerationError(str(e)) from None
+        seconds = self.durations_for(texts, durations, enc.pooled.to(self.device))
+        out = []
+        for i, text in enumerate(texts):
+            n = int(enc.mask[i].sum())
+            frames = max(2, int(round(seconds[i] * dmv1.FPS)))
+            out.append(PromptState(text, frames, self.tokenizer.model.pad_length(frames),
+                                   enc.states[i, :n].to(self.device),
+                                   torch.Generator(device="cpu").manual_seed(int(seeds[i]))))
+        return out
+
+    @torch.no_grad()
+    def run_level(self, prompts: list["PromptState"], level: int, guidance: float) -> list[np.ndarray]:
+        """Sample `level` for prompts whose lower levels exist; -> decoded features per prompt.
+
+        Prompts may be at this stage together whatever batch they started in: each has its own
+        padded length and noise stream, so its motion does not depend on its company.
+        """
+        dev = self.device
+        b = len(prompts)
+        stride = STRIDES[level]
+        length = max(p.own for p in prompts) // stride
+        code_dim = self.tokenizer.model.config.code_dim
+        text_n = max(len(p.states) for p in prompts)
+        states = torch.zeros(b, text_n, prompts[0].states.shape[-1], device=dev)
+        tmask = torch.zeros(b, text_n, dtype=torch.bool, device=dev)
+        mask = torch.zeros(b, length, dtype=torch.bool, device=dev)
+        noise = torch.zeros(b, length, code_dim)
+        lower = torch.zeros(b, length, code_dim * (level - 1), device=dev) if level > 1 else None
+        for i, p in enumerate(prompts):
+            n = p.own // stride
+            states[i, :len(p.states)] = p.states
+            tmask[i, :len(p.states)] = True
+            mask[i, :n] = True
+            noise[i, :n] = torch.randn(n, code_dim, generator=p.generator)
+            if level > 1:
+                lower[i, :n] = torch.cat([self._normalised(k, p.codes[k]).repeat_interleave(2 ** (level - k), dim=0)
+                                          for k in range(1, level)], dim=-1)
+        model = self.denoisers[level]
+        null_states, null_mask = model.null_condition(b, dev)
+
+        def fn(x, t, cond):
+            return model(x, t, cond[0], cond[1], lower, mask)
+
+        x0 = ddim_sample(fn, self.schedule, noise.to(dev), (states, tmask), (null_states, null_mask), guidance,
+                         self.settings.sample_steps[level])
+        codes, indices = self._snap(level, x0)
+        out = []
+        for i, p in enumerate(prompts):
+            n = p.own // stride
+            p.codes[level], p.indices[level] = codes[i, :n], indices[i, :n]
+            idx = [p.indices[k][None] for k in range(1, level + 1)]
+            out.append(self.tokenizer.decode(idx, level)[0, : p.frames].float().cpu().numpy())
+        return out
+
     def generate(self, texts: list[str], durations: list[float] | None = None, seeds: list[int] | None = None,
                  guidance: float | None = None, max_level: int | None = None) -> Iterator[LevelOutput]:
         self.validate(texts, durations, guidance, max_level)
         guidance = guidance or self.limits.default_guidance
         max_level = max_level or self.levels
-        seeds = list(seeds) if seeds is not None else [0] * len(texts)
-        dev = self.device
-        try:
-            enc = self.text_encoder.encode(list(texts))
-        except TextInputError as e:
-            raise GenerationError(str(e)) from None
-        states, tmask = enc.states.to(dev), enc.mask.to(dev)
-        seconds = self.durations_for(texts, durations, enc.pooled.to(dev))
-        frames = [max(2, int(round(s * dmv1.FPS))) for s in seconds]
-        # Each prompt has its own padded length and noise stream: its motion does not depend
-        # on which other prompts share the batch.
-        own = [self.tokenizer.model.pad_length(f) for f in frames]
-        padded = max(own)
-        b = len(texts)
-        gens = [torch.Generator(device="cpu").manual_seed(int(s)) for s in seeds]
-        code_dim = self.tokenizer.model.config.code_dim
-        codes, indices = {}, {}
+        prompts = self.prepare(texts, durations, list(seeds) if seeds is not None else [0] * len(texts))
         for level in range(1, max_level + 1):
             t0 = time.perf_counter()
-            stride = STRIDES[level]
-            length = padded // stride
-            mask = torch.zeros(b, length, dtype=torch.bool, device=dev)
-            noise = torch.zeros(b, length, code_dim)
-            for i, g in enumerate(gens):
-                mask[i, : own[i] // stride] = True
-                noise[i, : own[i] // stride] = torch.randn(own[i] // stride, code_dim, generator=g)
-            noise = noise.to(dev)
-            lower = None
-            if level > 1:
-                lower = torch.cat([self._normalised(k, codes[k]).repeat_interleave(2 ** (level - k), dim=1)
-                                   for k in range(1, level)], dim=-1)
-            model = self.denoisers[level]
-            null_states, null_mask = model.null_condition(b, dev)
-
-            def fn(x, t, cond, model=model, lower=lower, mask=mask):
-                return model(x, t, cond[0], cond[1], lower, mask)
-
-            x0 = ddim_sample(fn, self.schedule, noise, (states, tmask), (null_states, null_mask), guidance,
-                             self.settings.sample_steps[level])
-            codes[level], indices[level] = self._snap(level, x0)
-            out = []
-            for i in range(b):
-                idx = [indices[k][i:i + 1, : own[i] // STRIDES[k]] for k in range(1, level + 1)]
-                out.append(self.tokenizer.decode(idx, level)[0, : frames[i]].float().cpu().numpy())
+            out = self.run_level(prompts, level, guidance)
             yield LevelOutput(level, out, time.perf_counter() - t0)
 
+
+@dataclass
+class PromptState:
+    """One prompt between stages: its conditioning, length, noise stream and the levels so far."""
+    text: str
+    frames: int
+    own: int                     # frames padded to the tokenizer's stride
+    states: torch.Tensor         # [S, D] text token states
+    generator: torch.Generator
+    codes: dict = field(default_factory=dict)
+    indices: dict = field(default_factory=dict)
 
 
 def load_cascade(path, device="cpu", text_encoder: TextEncoder | None = None) -> CascadePipeline:

@@ -1,20 +1,19 @@
-"""Batches concurrent requests onto the engine, one worker thread, bounded queue.
+"""Batches concurrent requests onto the engine per stage: one worker thread, bounded queue.
 
-Requests wait at most `wait_s` for company: up to `max_batch` requests with the same guidance
-scale run as one batch (the pipeline keeps each prompt's result independent of its batch).
-Each level's output is handed to every request's own asyncio queue as soon as it exists.
-A cancelled request (client gone, deadline passed) stops receiving at once; when every
-request of a batch is gone, or has all the levels it asked for, the batch stops computing
-further levels. Counters make this observable (`stats`).
+Every request passes the stages level 1, 2, 3 (up to the level it asked for). Each stage has
+its own queue; the worker takes the lowest stage with waiting requests (new clients get their
+first frames soonest) and runs up to `max_batch` of them with the same guidance scale as one
+batch. A request that arrives while another batch refines its level 3 joins the next level-1
+batch instead of waiting for that whole cascade. The pipeline keeps every prompt's motion
+independent of its company. Level-1 batches wait at most `wait_s` for company.
+A cancelled request (client gone, deadline passed) leaves its queue at once and no further
+level is computed for it; counters make this observable (`stats`).
 """
-from __future__ import annotations
-
 import asyncio
-import itertools
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -43,21 +42,23 @@ class Job:
     cancelled: threading.Event = field(default_factory=threading.Event)
     received: float = field(default_factory=time.perf_counter)
     levels_done: list = field(default_factory=list)
+    state: object = None  # the pipeline's PromptState once level 1 has started
 
 
 class Scheduler:
     def __init__(self, pipeline, max_batch: int = 8, max_queue: int = 32, wait_s: float = 0.01):
         self.pipeline = pipeline
         self.max_batch, self.max_queue, self.wait_s = max_batch, max_queue, wait_s
-        self.queue: asyncio.Queue[Job] = asyncio.Queue()
+        self.stages: dict[int, deque[Job]] = {level: deque() for level in range(1, pipeline.levels + 1)}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
         self.stats = Counter()
         self.running = 0
         self.draining = False
+        self._wake: asyncio.Event | None = None
         self._task: asyncio.Task | None = None
-        self._ids = itertools.count(1)
 
     def start(self) -> None:
+        self._wake = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self._loop())
 
     async def stop(self) -> None:
@@ -71,77 +72,88 @@ class Scheduler:
 
     @property
     def in_flight(self) -> int:
-        return self.queue.qsize() + self.running
+        return sum(len(q) for q in self.stages.values()) + self.running
 
     def submit(self, job: Job) -> None:
         if self.draining:
             raise Draining()
-        if self.queue.qsize() >= self.max_queue:
+        if len(self.stages[1]) >= self.max_queue:
             self.stats["rejected_queue_full"] += 1
             raise QueueFull()
         self.stats["submitted"] += 1
-        self.queue.put_nowait(job)
+        self.stages[1].append(job)
+        self._wake.set()
 
     def cancel(self, job: Job) -> None:
         if not job.cancelled.is_set():
             job.cancelled.set()
             self.stats["cancelled"] += 1
+            self._wake.set()
+
+    def _take(self, level: int) -> list[Job]:
+        queue, batch, others = self.stages[level], [], deque()
+        while queue and len(batch) < self.max_batch:
+            job = queue.popleft()
+            if job.cancelled.is_set():
+                self._finish(job, level - 1)
+            elif not batch or job.guidance == batch[0].guidance:
+                batch.append(job)
+            else:
+                others.append(job)  # another guidance scale: a later batch
+        queue.extendleft(reversed(others))
+        return batch
+
+    def _finish(self, job: Job, last_level: int) -> None:
+        skipped = job.max_level - last_level
+        if skipped > 0 and job.cancelled.is_set():
+            self.stats["levels_skipped"] += skipped
+        job.out.put_nowait(END)
 
     async def _loop(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            first = await self.queue.get()
-            batch = [first]
-            deadline = loop.time() + self.wait_s
-            while len(batch) < self.max_batch:
-                timeout = deadline - loop.time()
-                if timeout <= 0:
-                    break
-                try:
-                    job = await asyncio.wait_for(self.queue.get(), timeout)
-                except asyncio.TimeoutError:
-                    break
-                if job.guidance == first.guidance:
-                    batch.append(job)
-                else:
-                    self.queue.put_nowait(job)  # another guidance scale: next batch
-                    break
-            batch = [j for j in batch if not j.cancelled.is_set()]
+            if not any(self.stages.values()):
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            level = min(k for k, q in self.stages.items() if q)
+            if level == 1 and len(self.stages[1]) < self.max_batch and self.wait_s > 0:
+                await asyncio.sleep(self.wait_s)  # a moment for company
+            batch = self._take(level)
             if not batch:
                 continue
             self.running = len(batch)
             self.stats["batches"] += 1
             self.stats["batched_requests"] += len(batch)
             try:
-                await loop.run_in_executor(self.executor, self._run, batch, loop)
+                ok = await loop.run_in_executor(self.executor, self._run, batch, level, loop)
             finally:
                 self.running = 0
+            for job in batch:
+                if ok and not job.cancelled.is_set() and job.max_level > level:
+                    self.stages[level + 1].append(job)
+                else:
+                    self._finish(job, level if ok else job.max_level)
 
-    def _run(self, batch: list[Job], loop: asyncio.AbstractEventLoop) -> None:
-        """Engine thread: generate level by level and hand each level to its requests."""
-        top = max(j.max_level for j in batch)
+    def _run(self, batch: list[Job], level: int, loop: asyncio.AbstractEventLoop) -> bool:
+        """Engine thread: one stage for one batch; hands each prompt's frames to its request."""
         try:
-            gen = self.pipeline.generate([j.text for j in batch], [j.duration for j in batch],
-                                         [j.seed for j in batch], batch[0].guidance, top)
-            for out in gen:
-                self.stats["levels_computed"] += 1
-                for i, job in enumerate(batch):
-                    if job.cancelled.is_set() or out.level > job.max_level:
-                        continue
-                    job.levels_done.append(out.level)
-                    loop.call_soon_threadsafe(job.out.put_nowait, (out.level, out.features[i], out.compute_s))
-                wanted = [j for j in batch if not j.cancelled.is_set() and j.max_level > out.level]
-                if not wanted:
-                    skipped = top - out.level
-                    if skipped:
-                        self.stats["levels_skipped"] += skipped
-                        log.info("batch of %d stops after level %d: nobody waits for more", len(batch), out.level)
-                    gen.close()
-                    break
+            if level == 1:
+                states = self.pipeline.prepare([j.text for j in batch], [j.duration for j in batch],
+                                               [j.seed for j in batch])
+                for job, state in zip(batch, states):
+                    job.state = state
+            t0 = time.perf_counter()
+            feats = self.pipeline.run_level([j.state for j in batch], level, batch[0].guidance)
+            compute = time.perf_counter() - t0
+            self.stats["levels_computed"] += 1
+            for job, f in zip(batch, feats):
+                if not job.cancelled.is_set():
+                    job.levels_done.append(level)
+                    loop.call_soon_threadsafe(job.out.put_nowait, (level, f, compute))
+            return True
         except Exception as e:  # the process keeps serving; these requests fail
-            log.exception("engine failed on batch %s", [j.request_id for j in batch])
+            log.exception("engine failed on level %d for %s", level, [j.request_id for j in batch])
             for job in batch:
                 loop.call_soon_threadsafe(job.out.put_nowait, e)
-        finally:
-            for job in batch:
-                loop.call_soon_threadsafe(job.out.put_nowait, END)
+            return False

@@ -306,3 +306,21 @@ def test_deadline_is_honoured_and_frees_the_work(model_dir):
         assert list(r.stub.Generate(request(max_level=1)))[-1].WhichOneof("payload") == "end"
     finally:
         r.stop()
+
+
+def test_batching_is_per_stage_so_new_requests_do_not_wait_for_refinements(model_dir):
+    r = Running(slow_loader(model_dir), max_batch=4)
+    try:
+        a = r.stub.Generate(request(seed=1))
+        assert next(a).WhichOneof("payload") == "header"
+        assert next(a).chunk.level == 1  # A now refines levels 2 and 3 (slow)
+        t0 = time.perf_counter()
+        b = list(r.stub.Generate(request(seed=2, max_level=1)))
+        b_done = time.perf_counter() - t0
+        rest = list(a)
+        a_done = time.perf_counter() - t0
+        assert b[-1].WhichOneof("payload") == "end" and rest[-1].WhichOneof("payload") == "end"
+        assert b_done < a_done  # B's level 1 ran between A's refinement stages
+        assert {c.chunk.level for c in rest if c.WhichOneof("payload") == "chunk"} >= {2, 3}
+    finally:
+        r.stop()
