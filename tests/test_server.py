@@ -324,3 +324,24 @@ def test_batching_is_per_stage_so_new_requests_do_not_wait_for_refinements(model
         assert {c.chunk.level for c in rest if c.WhichOneof("payload") == "chunk"} >= {2, 3}
     finally:
         r.stop()
+
+
+def test_tls_serves_clients_that_trust_the_certificate(model_dir, tmp_path):
+    import shutil
+    from deepmotion_client.client import MotionClient
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: cannot make a test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    r = Running(lambda: load_cascade(model_dir), tls=(cert.read_bytes(), key.read_bytes()))
+    try:
+        with MotionClient(f"localhost:{r.port}", tls=True, root_certificates=cert.read_bytes()) as client:
+            kinds = [x.WhichOneof("payload") for x in client.generate("a person walks", 2.0, seed=1, max_level=1)]
+            assert kinds[0] == "header" and kinds[-1] == "end"
+        with pytest.raises(grpc.RpcError) as info:  # plaintext clients cannot talk to a TLS port
+            list(r.stub.Generate(request(max_level=1), timeout=5))
+        assert info.value.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+    finally:
+        r.stop()
