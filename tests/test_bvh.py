@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from deepmotion_client.motion import BVHError, Motion, parse_bvh, read_bvh, write_bvh
+from deepmotion_client.motion import BVHError, parse_bvh, read_bvh, write_bvh
 from deepmotion_client.motion.bvh import bvh_text
 from deepmotion_client.motion.rotations import quat_to_matrix
 from motion_fixtures import walking_motion

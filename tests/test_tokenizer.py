@@ -1,6 +1,5 @@
 """The hierarchical tokenizer on a tiny configuration and a tiny synthetic dataset."""
 import json
-import shutil
 
 import numpy as np
 import pytest

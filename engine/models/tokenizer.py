@@ -17,7 +17,7 @@ Codebooks come from vector-quantize-pytorch: EMA updates, k-means init, dead-cod
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn

@@ -74,7 +74,7 @@ class LatentData:
             self.stats[k] = (allc.mean(0), allc.std(0).clamp(min=1e-3))
         captions = sorted({c for i in self.clips for c in ds.records[i]["captions"]})
         self.caption_index = {c: n for n, c in enumerate(captions)}
-        states, masks, pooled = [], [], []
+        states, pooled = [], []
         bs = 128
         for s in tqdm(range(0, len(captions), bs), desc="encode captions", disable=not progress, dynamic_ncols=True):
             enc = encoder.encode(captions[s:s + bs])
