@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
+from ..config import from_dict
+
 
 @dataclass
 class DenoiserConfig:
@@ -31,10 +33,7 @@ class DenoiserConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "DenoiserConfig":
-        unknown = set(d) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown denoiser config keys: {', '.join(sorted(unknown))}")
-        return cls(**d)
+        return from_dict(cls, d, "denoiser config")
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -8,7 +8,6 @@ exact whatever the network predicts).
 from __future__ import annotations
 
 import torch
-
 from deepmotion_client.motion.skeleton import CANONICAL_PARENTS, canonical_skeleton
 
 from ..representation.dmv1 import SLICES

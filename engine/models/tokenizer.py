@@ -24,6 +24,8 @@ from torch import nn
 from torch.nn import functional as F
 from vector_quantize_pytorch import VectorQuantize
 
+from ..config import from_dict
+
 NUM_LEVELS = 3
 
 
@@ -43,12 +45,7 @@ class TokenizerConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "TokenizerConfig":
-        d = dict(d)
-        d["codebook_sizes"] = tuple(d.get("codebook_sizes", cls.codebook_sizes))
-        unknown = set(d) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown tokenizer config keys: {', '.join(sorted(unknown))}")
-        return cls(**d)
+        return from_dict(cls, d, "tokenizer config", tuples=("codebook_sizes",))
 
     def to_dict(self) -> dict:
         d = asdict(self)

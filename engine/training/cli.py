@@ -82,6 +82,7 @@ def _load(path, device="cpu"):
 
 def cmd_train_tokenizer(args) -> int:
     import torch
+
     from .tokenizer import load_config_file, train_tokenizer
     model_cfg, cfg = load_config_file(args.config)
     if args.steps is not None:
@@ -170,6 +171,7 @@ def cmd_eval(args) -> int:
 
 def cmd_bench(args) -> int:
     import torch
+
     from .tokenizer import decode_speed
     tok = _load(args.checkpoint, args.device)
     print(f"decode speed, 10 s clip (200 frames), device {tok.device}, {torch.get_num_threads()} threads, median of 20:")

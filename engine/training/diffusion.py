@@ -20,6 +20,7 @@ import torch
 from tqdm import tqdm
 
 from ..checkpoint import save_checkpoint
+from ..config import from_dict
 from ..data.dataset import Dataset
 from ..device import resolve_device
 from ..models.denoiser import Denoiser, DenoiserConfig, LengthPredictor
@@ -46,10 +47,7 @@ class DiffusionTrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "DiffusionTrainConfig":
-        unknown = set(d) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown diffusion training keys: {', '.join(sorted(unknown))}")
-        return cls(**d)
+        return from_dict(cls, d, "diffusion training")
 
 
 class LatentData:

@@ -16,6 +16,7 @@ import torch
 from torch.nn import functional as F
 from tqdm import tqdm
 
+from ..config import from_dict
 from ..data.dataset import Dataset
 from ..device import resolve_device
 from ..models.kinematics import joint_positions
@@ -48,13 +49,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
-        unknown = set(d) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown training config keys: {', '.join(sorted(unknown))}")
-        d = dict(d)
-        if "level_weights" in d:
-            d["level_weights"] = tuple(d["level_weights"])
-        return cls(**d)
+        return from_dict(cls, d, "training config", tuples=("level_weights",))
 
 
 def load_config_file(path) -> tuple[TokenizerConfig, TrainConfig]:

@@ -26,6 +26,16 @@ class StreamError(RuntimeError):
     """A stream that broke the protocol (chunk before header, frames out of range)."""
 
 
+def build_request(text, duration_s=0.0, seed=None, guidance_scale=0.0, max_level=0, joint_positions=False,
+                  foot_contacts=False, root_motion="world", request_id="") -> pb.GenerateRequest:
+    if root_motion not in ROOT_MOTION:
+        raise ValueError(f"root_motion must be one of {', '.join(ROOT_MOTION)}, got {root_motion!r}")
+    return pb.GenerateRequest(request_id=request_id, text=text, duration_s=duration_s, seed=seed or 0,
+                              has_seed=seed is not None, guidance_scale=guidance_scale, max_level=max_level,
+                              output=pb.OutputOptions(joint_positions=joint_positions, foot_contacts=foot_contacts,
+                                                      root_motion=ROOT_MOTION[root_motion]))
+
+
 class MotionClient:
     def __init__(self, address: str = "127.0.0.1:50051", token: str | None = None, tls: bool = False,
                  root_certificates: bytes | None = None, retries: int = 0, backoff_s: float = 0.5):
@@ -63,12 +73,8 @@ class MotionClient:
                  ) -> Iterator[pb.GenerateResponse]:
         """Yields the stream's responses as they arrive. Retries (when enabled) only before the
         first response: a stream that already delivered frames is never silently restarted."""
-        if root_motion not in ROOT_MOTION:
-            raise ValueError(f"root_motion must be one of {', '.join(ROOT_MOTION)}, got {root_motion!r}")
-        req = pb.GenerateRequest(request_id=request_id, text=text, duration_s=duration_s, seed=seed or 0,
-                                 has_seed=seed is not None, guidance_scale=guidance_scale, max_level=max_level,
-                                 output=pb.OutputOptions(joint_positions=joint_positions, foot_contacts=foot_contacts,
-                                                         root_motion=ROOT_MOTION[root_motion]))
+        req = build_request(text, duration_s, seed, guidance_scale, max_level, joint_positions, foot_contacts,
+                            root_motion, request_id)
         for attempt in range(self.retries + 1):
             call = self.stub.Generate(req, metadata=self.metadata, timeout=timeout)
             try:
@@ -167,12 +173,8 @@ class AsyncMotionClient:
                        max_level: int = 0, joint_positions: bool = False, foot_contacts: bool = False,
                        root_motion: str = "world", request_id: str = "", timeout: float | None = None):
         import asyncio
-        if root_motion not in ROOT_MOTION:
-            raise ValueError(f"root_motion must be one of {', '.join(ROOT_MOTION)}, got {root_motion!r}")
-        req = pb.GenerateRequest(request_id=request_id, text=text, duration_s=duration_s, seed=seed or 0,
-                                 has_seed=seed is not None, guidance_scale=guidance_scale, max_level=max_level,
-                                 output=pb.OutputOptions(joint_positions=joint_positions, foot_contacts=foot_contacts,
-                                                         root_motion=ROOT_MOTION[root_motion]))
+        req = build_request(text, duration_s, seed, guidance_scale, max_level, joint_positions, foot_contacts,
+                            root_motion, request_id)
         for attempt in range(self.retries + 1):
             call = self.stub.Generate(req, metadata=self.metadata, timeout=timeout)
             try:
