@@ -13,7 +13,8 @@ time .venv/bin/deepmotion data prepare --out "$DATA"
 time .venv/bin/deepmotion train tokenizer --data "$DATA" --out "$RUNS/tokenizer-default" \
   --config configs/tokenizer-default.json --device "$DEVICE"
 time .venv/bin/deepmotion train cascade --data "$DATA" --tokenizer "$RUNS/tokenizer-default" \
-  --out "$RUNS/cascade-default" --config configs/cascade-default.json --device "$DEVICE"
+  --out "$RUNS/cascade-default" --config configs/cascade-default.json --device "$DEVICE" \
+  --name "deepmotion-default 0.1.0"
 rm -rf engine/assets/default
 .venv/bin/deepmotion model export --model "$RUNS/cascade-default" --out engine/assets/default --dtype float16
 .venv/bin/deepmotion tokenizer eval --data "$DATA" --split test

@@ -34,6 +34,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--device", default="auto")
         if name == "sr":
             p.add_argument("--level", type=int, choices=[2, 3], required=True)
+        if name == "cascade":
+            p.add_argument("--name", default=None, help='model name and version, e.g. "deepmotion-default 0.1.0"')
         p.set_defaults(func=cmd_train_diffusion, mode=name)
 
     p = sub.add_parser("model", help="manage text-to-motion model directories")
@@ -134,7 +136,8 @@ def cmd_train_diffusion(args) -> int:
         tok.save(args.out / "tokenizer")
         licence = LICENCE if ds.meta["source"].get("kind") == "bandai-namco" else ds.meta["source"].get("licence", "see data")
         max_seconds = min(_diffusion_config(args, k).max_seconds for k in (1, 2, 3))
-        write_cascade_config(args.out, encoder.id, licence, f"deepmotion {args.out.name}", max_seconds)
+        write_cascade_config(args.out, encoder.id, licence, args.name or f"deepmotion {args.out.name}",
+                             max_seconds)
         print(f"wrote text-to-motion model {args.out}")
     return 0
 
