@@ -10,7 +10,7 @@ from pathlib import Path
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("generate", help="generate motion for a prompt and write BVH (engine only, no server)")
     p.add_argument("text")
-    p.add_argument("--out", type=Path, required=True, help="output .bvh")
+    p.add_argument("--out", type=Path, required=True, help="output: .bvh, .glb / .gltf (glTF 2.0) or .npz")
     p.add_argument("--duration", type=float, default=0.0, help="seconds; 0 = predicted from the text")
     p.add_argument("--level", type=int, choices=[1, 2, 3], default=3, help="highest level to generate")
     p.add_argument("--seed", type=int, default=0)
@@ -31,7 +31,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_generate(args) -> int:
-    from deepmotion_client.motion.bvh import write_bvh
+    from deepmotion_client.motion.export import save_motion
 
     from .assets import default_model_path
     from .device import resolve_device
@@ -49,7 +49,7 @@ def cmd_generate(args) -> int:
               f"(this level {out.compute_s:.2f} s)")
         last = out
     motion = dmv1.decode(last.features[0])
-    write_bvh(args.out, motion, scale=100.0 if args.units == "cm" else 1.0)
+    save_motion(args.out, motion, args.units)
     print(f"wrote {args.out} ({motion.num_frames} frames, {motion.duration:.1f} s, level {last.level})")
     if args.preview:
         from deepmotion_client.motion.preview import render_gif

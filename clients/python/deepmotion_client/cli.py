@@ -9,7 +9,8 @@ from pathlib import Path
 import grpc
 
 from .client import MotionClient, MotionStream, StreamError
-from .motion.bvh import BVHError, write_bvh
+from .motion.bvh import BVHError
+from .motion.export import save_motion
 from .recording import RecordingError, RecordingWriter, read_recording
 
 
@@ -88,15 +89,7 @@ def _generate(client: MotionClient, args) -> int:
         recorder.close()
         print(f"recorded {args.record}")
     motion = stream.motion()
-    suffix = args.out.suffix.lower()
-    if suffix in (".glb", ".gltf"):
-        from .motion.export import save_gltf
-        save_gltf(args.out, motion)
-    elif suffix == ".npz":
-        from .motion.export import save_npz
-        save_npz(args.out, motion)
-    else:
-        write_bvh(args.out, motion, scale=100.0 if args.units == "cm" else 1.0)
+    save_motion(args.out, motion, args.units)
     print(f"wrote {args.out} (level {stream.complete_level()}, {motion.num_frames} frames)")
     if args.preview:
         from .motion.preview import render_gif

@@ -68,3 +68,15 @@ def save_gltf(path, motion: Motion) -> None:
         gltf.save_json(str(path))
     else:
         gltf.save_binary(str(path))
+
+
+def save_motion(path, motion: Motion, units: str = "cm") -> None:
+    """Save by file suffix: .glb / .gltf (glTF 2.0), .npz, anything else BVH in `units` (m or cm)."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".glb", ".gltf"):
+        save_gltf(path, motion)
+    elif suffix == ".npz":
+        save_npz(path, motion)
+    else:
+        from .bvh import write_bvh
+        write_bvh(path, motion, scale=100.0 if units == "cm" else 1.0)
