@@ -33,7 +33,23 @@ MIXAMO = {
         "UpperLeg": "UpLeg", "LowerLeg": "Leg", "Foot": "Foot", "Toes": "ToeBase"}),
 }
 
-MAPS = {"canonical": CANONICAL, "bandai": BANDAI_NAMCO, "mixamo": MIXAMO}
+# Unreal Engine 4 mannequin (UE5's spine_04/05 stay unmapped and are held at rest).
+UNREAL = {
+    "Hips": "pelvis", "Spine": "spine_01", "Chest": "spine_02", "UpperChest": "spine_03",
+    "Neck": "neck_01", "Head": "head",
+    **_sided("{}_l", "{}_r", {"Shoulder": "clavicle", "UpperArm": "upperarm", "LowerArm": "lowerarm",
+                              "Hand": "hand", "UpperLeg": "thigh", "LowerLeg": "calf", "Foot": "foot",
+                              "Toes": "ball"}),
+}
+
+# VRM humanoid bone names (VRM 0.x and 1.0 share them).
+VRM = {n: n[0].lower() + n[1:] for n in CANONICAL_NAMES}
+
+# Unity HumanBodyBones names are the canonical names.
+UNITY = dict(CANONICAL)
+
+MAPS = {"canonical": CANONICAL, "bandai": BANDAI_NAMCO, "mixamo": MIXAMO, "unreal": UNREAL, "vrm": VRM,
+        "unity": UNITY}
 
 
 def resolve_names(source_names: list[str], joint_map: dict[str, str]) -> dict[str, str]:
