@@ -14,7 +14,7 @@ from deepmotion_client.motion.rotations import (axis_angle_to_matrix, matrix_to_
 from deepmotion_client.motion.skeleton import CANONICAL_NAMES, Skeleton, canonical_skeleton
 
 
-def _random_quats(n, seed):
+def random_quats(n, seed):
     return quat_normalize(np.random.default_rng(seed).normal(size=(n, 4)))
 
 
@@ -31,7 +31,7 @@ def build_rig(names, parents, world_pos, world_rot):
     return Skeleton(list(names), list(parents), offsets), quat_normalize(local)
 
 
-def _canonical_world(arm_down_deg=0.0, leg_scale=1.0, arm_scale=1.0, spread_deg=0.0):
+def canonical_world(arm_down_deg=0.0, leg_scale=1.0, arm_scale=1.0, spread_deg=0.0):
     """Canonical rest positions reshaped: A-pose arms, other proportions, legs spread."""
     sk = canonical_skeleton()
     off = sk.offsets.copy()
@@ -55,7 +55,7 @@ def _canonical_world(arm_down_deg=0.0, leg_scale=1.0, arm_scale=1.0, spread_deg=
 
 def tpose_mixamo_rig():
     """Mixamo naming, centimetres, longer legs and shorter arms, fingers as extra joints."""
-    pos = _canonical_world(leg_scale=1.12, arm_scale=0.93) * 100
+    pos = canonical_world(leg_scale=1.12, arm_scale=0.93) * 100
     names = [n for n in CANONICAL_NAMES]
     mix = {"Hips": "Hips", "Spine": "Spine", "Chest": "Spine1", "UpperChest": "Spine2", "Neck": "Neck",
            "Head": "Head"}
@@ -82,28 +82,33 @@ def tpose_mixamo_rig():
     return build_rig(out_names, parents, np.array(world_pos), world_rot)
 
 
-def apose_rotated_rig(seed=3):
-    """VRM naming, A-pose (arms 40 degrees down), every joint's local axes rotated at random,
-    no UpperChest and no toes (both optional)."""
-    pos = _canonical_world(arm_down_deg=40.0, leg_scale=0.9, arm_scale=1.05, spread_deg=4.0)
-    keep = [j for j, n in enumerate(CANONICAL_NAMES) if n not in ("UpperChest", "LeftToes", "RightToes")]
+def canonical_subset(world_pos, world_rot, drop=(), rename=None):
+    """A rig with canonical joints minus `drop` (parents re-linked to the nearest kept ancestor)."""
     sk = canonical_skeleton()
-    vrm = {n: n[0].lower() + n[1:] for n in CANONICAL_NAMES}
+    keep = [j for j, n in enumerate(CANONICAL_NAMES) if n not in drop]
+    rename = rename or (lambda n: n)
     names, parents = [], []
     for j in keep:
         p = sk.parents[j]
         while p >= 0 and p not in keep:
             p = sk.parents[p]
-        names.append(vrm[CANONICAL_NAMES[j]])
+        names.append(rename(CANONICAL_NAMES[j]))
         parents.append(keep.index(p) if p >= 0 else -1)
-    world_rot = _random_quats(len(keep), seed)
-    return build_rig(names, parents, pos[keep], world_rot)
+    return build_rig(names, parents, np.asarray(world_pos)[keep], np.asarray(world_rot)[keep])
+
+
+def apose_rotated_rig(seed=3):
+    """VRM naming, A-pose (arms 40 degrees down), every joint's local axes rotated at random,
+    no UpperChest and no toes (both optional)."""
+    pos = canonical_world(arm_down_deg=40.0, leg_scale=0.9, arm_scale=1.05, spread_deg=4.0)
+    return canonical_subset(pos, random_quats(len(pos), seed), drop=("UpperChest", "LeftToes", "RightToes"),
+                            rename=lambda n: n[0].lower() + n[1:])
 
 
 def unreal_rig():
     """Unreal mannequin naming, Z up and facing +Y, a 'root' joint above the pelvis, an extra
     spine joint (spine_04) and twist bones under the upper arms and thighs."""
-    pos = _canonical_world(arm_down_deg=10.0)
+    pos = canonical_world(arm_down_deg=10.0)
     r0 = np.array([[-1.0, 0, 0], [0, 0, 1], [0, 1, 0]])  # X(left)->-X, Y(up)->Z, Z(forward)->Y
     ue = {"Hips": "pelvis", "Spine": "spine_01", "Chest": "spine_02", "UpperChest": "spine_03",
           "Neck": "neck_01", "Head": "head"}

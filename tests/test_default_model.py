@@ -12,7 +12,8 @@ from deepmotion.engine.pipeline import load_cascade
 from deepmotion_client.client import MotionStream
 from deepmotion_client.recording import read_recording
 
-FIXTURES = Path(__file__).parent / "fixtures"
+# The recordings are shared with the Unity package's C# tests.
+FIXTURES = Path(__file__).parent.parent / "clients" / "unity" / "Tests" / "Editor" / "TestData"
 
 
 def test_default_tokenizer_loads_through_the_checkpoint_checks():

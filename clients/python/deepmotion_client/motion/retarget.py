@@ -48,13 +48,15 @@ for _side in ("Left", "Right"):
 _ALONG_LEFT = {f"{s}{b}" for s in ("Left", "Right") for b in ("Shoulder", "UpperArm", "LowerArm", "Hand")}
 
 
-def _frame(primary, secondary) -> np.ndarray:
+def _frame(primary, secondary, what="rig") -> np.ndarray:
     """Orthonormal basis (columns) with e1 along primary and e2 in the primary/secondary plane."""
+    if np.linalg.norm(primary) < 1e-9:
+        raise RetargetError(f"{what}: zero-length bone in the rest pose")
     e1 = primary / np.linalg.norm(primary)
     e2 = secondary - e1 * np.dot(secondary, e1)
     n = np.linalg.norm(e2)
     if n < 1e-6:
-        raise RetargetError("a bone lies along its twist reference axis; cannot align it")
+        raise RetargetError(f"{what}: the bone lies along the body's twist reference axis in the rest pose")
     e2 /= n
     return np.stack([e1, e2, np.cross(e1, e2)], axis=1)
 
@@ -155,6 +157,10 @@ class Retargeter:
 
         left = tgt_pos[t["LeftUpperLeg"]] - tgt_pos[t["RightUpperLeg"]]
         up = tgt_pos[t["Head"]] - tgt_pos[t["Hips"]]
+        if np.linalg.norm(left) < 0.02 * np.linalg.norm(up) or np.linalg.norm(up) == 0 or \
+                abs(np.dot(left, up)) > 0.5 * np.linalg.norm(left) * np.linalg.norm(up):
+            raise RetargetError("target rig is not humanoid in its rest pose: the legs (LeftUpperLeg -> "
+                                "RightUpperLeg) must lie side by side across the hips -> head axis")
         self.rig_rotation = _snap_to_axes(_frame(left, up))  # source world -> target world (X->left, Y->up)
         r0 = self.rig_rotation
         r0q = matrix_to_quat(r0)
@@ -181,7 +187,7 @@ class Retargeter:
                 d_t = tgt_pos[t[aim]] - tgt_pos[t[c]]
                 d_s = r0 @ (src_pos[s[aim]] - src_pos[s[c]])
                 axis = r0[:, 2] if c in _ALONG_LEFT else r0[:, 0]
-                w = _frame(d_s, axis) @ _frame(d_t, axis).T
+                w = _frame(d_s, axis, c) @ _frame(d_t, axis, f"{c} ({self.map[c]})").T
                 self.aim_source[k] = s[aim]
                 self.aim_local[k] = quat_rotate(quat_conj(tgt_rot[t[c]]), d_t)
             corrections[c] = w
