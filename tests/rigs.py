@@ -149,3 +149,11 @@ def unreal_rig():
     world_rot = np.tile(matrix_to_quat(r0), (len(names), 1))
     return build_rig(names, parents, world, world_rot)
 
+
+
+def write_rig_bvh(path, skeleton, rest, units=100.0):
+    """The rig (metres) as a BVH file in `units` per metre whose one frame holds its rest pose."""
+    from deepmotion_client.motion.bvh import write_bvh
+    from deepmotion_client.motion.clip import Motion
+    write_bvh(path, Motion(skeleton, skeleton.offsets[:1], rest[None], 30.0), scale=units)
+    return path

@@ -2,11 +2,15 @@
 import numpy as np
 import pytest
 from motion_fixtures import walking_motion
-from rigs import apose_rotated_rig, tpose_mixamo_rig, unreal_rig
+from rigs import apose_rotated_rig, tpose_mixamo_rig, unreal_rig, write_rig_bvh
 from unity_vectors import VECTORS, compute, read_vectors, to_unity_quat, to_unity_vec
 
+from deepmotion_client.motion.bvh import write_bvh
+from deepmotion_client.motion.clip import Motion
+from deepmotion_client.motion.export import save_gltf
+from deepmotion_client.motion.feet import pin_feet, skating
 from deepmotion_client.motion.joint_maps import CANONICAL, MIXAMO, UNREAL, VRM, resolve_names
-from deepmotion_client.motion.retarget import AIM, Retargeter, RetargetError
+from deepmotion_client.motion.retarget import AIM, Retargeter, RetargetError, load_target_rig
 from deepmotion_client.motion.skeleton import CANONICAL_NAMES, Skeleton, canonical_skeleton
 
 RIGS = {
@@ -147,3 +151,155 @@ def test_unity_conversion_is_a_mirror():
     assert np.allclose(to_unity_vec(to_unity_vec(p)), p)
     q = np.array([0.1, 0.2, 0.3, 0.9])
     assert np.allclose(to_unity_quat(q), [0.1, -0.2, -0.3, 0.9])
+
+
+# -- BVH targets, exports and independent readers ---------------------------------------------
+
+def _bvh_rig(tmp_path, rig_name):
+    """The rig written as a BVH file (cm, rest pose in frame 0) and loaded back as a user would."""
+    build, joint_map = RIGS[rig_name]
+    skeleton, rest = build()
+    if np.abs(skeleton.offsets).max() > 20:  # builders that work in cm
+        skeleton = Skeleton(skeleton.names, skeleton.parents, skeleton.offsets / 100)
+    path = write_rig_bvh(tmp_path / f"{rig_name}.bvh", skeleton, rest, 100.0)
+    name = {MIXAMO is joint_map: "mixamo", VRM is joint_map: "vrm", UNREAL is joint_map: "unreal"}[True]
+    return path, name
+
+
+@pytest.mark.parametrize("rig_name", RIGS)
+def test_bvh_target_rig_round_trip(tmp_path, rig_name):
+    path, map_name = _bvh_rig(tmp_path, rig_name)
+    r, file_units = load_target_rig(path, map_name, rest_frame=0)
+    assert file_units == 100.0, "files in cm are detected; the retargeter works in metres"
+    m = walking_motion(turn=1.2)
+    out = r.apply_motion(m)
+    assert np.isfinite(out.local_rotations).all()
+    # Ankles at rest height: the target's ankles sit where the source's ankles (scaled) sit.
+    rest_out = r.apply_motion(Motion(m.skeleton, m.skeleton.offsets[:1], np.tile([0, 0, 0, 1.0], (1, 22, 1)), 20))
+    pos = rest_out.joint_positions()[0]
+    up = r.rig_rotation[:, 1]
+    ankles = [pos[rest_out.skeleton.index(r.map[n])] @ up for n in ("LeftFoot", "RightFoot")]
+    assert np.allclose(ankles, 0.075 * r.scale, atol=1e-6)
+
+
+def test_auto_map_and_bad_map_names(tmp_path):
+    path, _ = _bvh_rig(tmp_path, "tpose-mixamo-cm-fingers")
+    r, _ = load_target_rig(path)  # auto picks mixamo
+    assert r.map["Chest"] == "mixamorig:Spine1"
+    with pytest.raises(RetargetError, match="not a built-in map"):
+        load_target_rig(path, "blender")
+    bad = tmp_path / "map.json"
+    bad.write_text('{"Hips": "mixamorig:Hips", "Head": "Skull"}')
+    with pytest.raises(RetargetError, match="Head -> Skull"):
+        load_target_rig(path, str(bad))
+    with pytest.raises(RetargetError, match="rest_frame: 5 is outside"):
+        load_target_rig(path, "mixamo", rest_frame=5)
+
+
+def test_target_bvh_missing_mapped_joints_is_one_clear_error(tmp_path):
+    path, _ = _bvh_rig(tmp_path, "tpose-mixamo-cm-fingers")
+    text = path.read_text().replace("mixamorig:LeftHand", "mixamorig:LeftPaw")
+    (tmp_path / "paw.bvh").write_text(text)
+    with pytest.raises(RetargetError, match="missing required humanoid joints: LeftHand"):
+        load_target_rig(tmp_path / "paw.bvh", "mixamo")
+
+
+def test_retargeted_bvh_imports_in_blender_with_our_joint_positions(tmp_path):
+    """Debian's Blender 3.4 importer reads the retargeted clip (A-pose rig, rotated local axes)."""
+    import json
+    import shutil
+    import subprocess
+
+    from conftest import ROOT
+    blender = shutil.which("blender")
+    if blender is None:
+        pytest.skip("Blender is not installed (apt-get install blender to run this check)")
+    path, map_name = _bvh_rig(tmp_path, "apose-vrm-rotated-axes")
+    r, units = load_target_rig(path, map_name, rest_frame=0)
+    out = r.apply_motion(walking_motion(30, turn=1.2))
+    bvh = tmp_path / "retargeted.bvh"
+    write_bvh(bvh, out, scale=units)
+    seen_path = tmp_path / "blender.json"
+    proc = subprocess.run([blender, "-b", "--factory-startup", "--python-exit-code", "1", "--python",
+                           str(ROOT / "tests" / "blender_probe.py"), "--", str(bvh), str(seen_path), "0", "15", "29"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    seen = json.loads(seen_path.read_text())
+    ours = out.joint_positions() * units
+    for f, joints in seen.items():
+        assert len(joints) == len(out.skeleton)
+        for name, (x, y, z) in joints.items():
+            np.testing.assert_allclose([x, z, -y], ours[int(f), out.skeleton.index(name)], atol=0.05)  # 0.5 mm
+
+
+def test_retargeted_gltf_loads_back_valid(tmp_path):
+    pygltflib = pytest.importorskip("pygltflib")
+    skeleton, rest = unreal_rig()
+    r = Retargeter(Skeleton(skeleton.names, skeleton.parents, skeleton.offsets / 100), resolve_names(skeleton.names, UNREAL), rest)
+    out = r.apply_motion(walking_motion())
+    path = tmp_path / "unreal.glb"
+    save_gltf(path, out)
+    g = pygltflib.GLTF2().load(str(path))
+    assert [n.name for n in g.nodes] == skeleton.names
+    blob = g.binary_blob()
+
+    def read(accessor_index, width):
+        acc = g.accessors[accessor_index]
+        view = g.bufferViews[acc.bufferView]
+        return np.frombuffer(blob[view.byteOffset:view.byteOffset + view.byteLength], np.float32).reshape(-1, width)
+
+    anim = g.animations[0]
+    times = read(anim.samplers[0].input, 1).ravel()
+    assert np.all(np.diff(times) > 0)
+    for ch in anim.channels:
+        if ch.target.path == "rotation":
+            q = read(anim.samplers[ch.sampler].output, 4)
+            assert np.allclose(np.linalg.norm(q, axis=1), 1, atol=1e-5)
+    assert len([c for c in anim.channels if c.target.path == "rotation"]) == len(skeleton)
+
+
+# -- foot contact cleanup ----------------------------------------------------------------------
+
+def test_pinning_removes_the_slide_of_a_planted_foot():
+    m = walking_motion(40, turn=0.0)
+    # Fake a sliding stance: the left foot claims contact for frames 10..14 while the body walks on.
+    contacts = np.zeros((40, 4))
+    contacts[10:15, 0] = 1
+    cleaned = pin_feet(m, contacts)
+    ankle = cleaned.joint_positions()[:, CANONICAL_NAMES.index("LeftFoot")]
+    before = m.joint_positions()[:, CANONICAL_NAMES.index("LeftFoot")]
+    drift_before = np.linalg.norm(before[14, [0, 2]] - before[10, [0, 2]])
+    drift_after = np.linalg.norm(ankle[10:15, [0, 2]] - ankle[10, [0, 2]], axis=-1).max()
+    assert drift_before > 0.04 and drift_after < 0.001, (drift_before, drift_after)
+    # Hips, right leg and upper body are untouched; bone lengths stay exact.
+    assert np.allclose(cleaned.root_positions, m.root_positions)
+    for j in ("RightUpperLeg", "RightLowerLeg", "Spine", "LeftUpperArm"):
+        k = CANONICAL_NAMES.index(j)
+        assert np.allclose(cleaned.local_rotations[:, k], m.local_rotations[:, k])
+    # The foot keeps its world orientation during the pin.
+    _, w0 = m.skeleton.forward_kinematics(m.root_positions, m.local_rotations)
+    _, w1 = m.skeleton.forward_kinematics(cleaned.root_positions, cleaned.local_rotations)
+    k = CANONICAL_NAMES.index("LeftFoot")
+    assert np.allclose(np.abs(np.sum(w0[:, k] * w1[:, k], -1)), 1, atol=1e-9)
+
+
+def test_no_contacts_changes_nothing_and_bad_shape_is_named():
+    m = walking_motion()
+    same = pin_feet(m, np.zeros((m.num_frames, 4)))
+    assert np.allclose(same.local_rotations, m.local_rotations)
+    with pytest.raises(ValueError, match=r"contacts must be \[60, 4\]"):
+        pin_feet(m, np.zeros((m.num_frames, 2)))
+
+
+def test_skating_ratio_counts_skidding_grounded_frames():
+    m = walking_motion(40, turn=0.0)
+    # Every joint slides 10 cm per frame along x with feet on the floor: all frames skid.
+    root = m.root_positions.copy()
+    root[:, 0] = np.arange(40) * 0.1
+    root[:, 2] = 0
+    still = np.tile([0, 0, 0, 1.0], (40, 22, 1))
+    sliding = Motion(m.skeleton, root, still, 20.0)
+    assert skating(sliding)["skating_ratio"] == 1.0
+    assert skating(sliding)["grounded_speed_m_s"] == pytest.approx(2.0)
+    standing = Motion(m.skeleton, np.tile(m.skeleton.offsets[0], (40, 1)), still, 20.0)
+    assert skating(standing) == {"skating_ratio": 0.0, "grounded_speed_m_s": 0.0}

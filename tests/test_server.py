@@ -261,6 +261,30 @@ def test_client_cli_writes_bvh_and_preview(server, tmp_path, capsys):
     assert "INVALID_ARGUMENT: text: empty" in capsys.readouterr().err
 
 
+def test_client_cli_retargets_onto_a_user_rig_with_clean_feet(server, tmp_path, capsys):
+    from rigs import tpose_mixamo_rig, write_rig_bvh
+
+    from deepmotion_client.cli import main as client_main
+    from deepmotion_client.motion.bvh import read_bvh
+    from deepmotion_client.motion.skeleton import Skeleton as Sk
+    skeleton, rest = tpose_mixamo_rig()
+    rig = write_rig_bvh(tmp_path / "mixamo.bvh", Sk(skeleton.names, skeleton.parents, skeleton.offsets / 100), rest)
+    out, glb = tmp_path / "walk-mixamo.bvh", tmp_path / "walk-mixamo.glb"
+    args = ["--address", f"127.0.0.1:{server.port}", "generate", "a person walks", "--duration", "2", "--seed", "3",
+            "--target-rig", str(rig), "--map", "mixamo"]
+    assert client_main(args + ["-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "feet: skating ratio" in text and "retargeted onto" in text
+    got = read_bvh(out)
+    assert sorted(got.skeleton.names) == sorted(skeleton.names)  # fingers included, held at rest
+    for j, name in enumerate(skeleton.names[1:], 1):  # still centimetres
+        assert np.allclose(got.skeleton.offsets[got.skeleton.index(name)], skeleton.offsets[j], atol=1e-3)
+    assert client_main(args + ["-o", str(glb), "--no-foot-cleanup"]) == 0
+    assert "feet:" not in capsys.readouterr().out and glb.read_bytes()[:4] == b"glTF"
+    assert client_main(args[:-2] + ["--map", "unreal", "-o", str(out)]) == 2
+    assert "missing required humanoid joints" in capsys.readouterr().err
+
+
 def test_recorded_stream_replays_the_same_frames(server, tmp_path):
     from deepmotion_client.cli import main as client_main
     from deepmotion_client.recording import read_recording

@@ -11,6 +11,8 @@ import grpc
 from .client import MotionClient, MotionStream, StreamError
 from .motion.bvh import BVHError
 from .motion.export import save_motion
+from .motion.feet import pin_feet, skating
+from .motion.retarget import RetargetError, load_target_rig
 from .recording import RecordingError, RecordingWriter, read_recording
 
 
@@ -34,6 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--units", choices=["m", "cm"], default="cm")
     g.add_argument("--timeout", type=float, default=120.0)
     g.add_argument("--record", type=Path, default=None, help="also save the stream with its timing (.dmrec)")
+    g.add_argument("--target-rig", type=Path, default=None,
+                   help="retarget onto this BVH skeleton (its hierarchy and rest pose); BVH output keeps its units")
+    g.add_argument("--map", default="auto",
+                   help="joint map for --target-rig: mixamo, unreal, vrm, unity, canonical, bandai, auto, or a .json file")
+    g.add_argument("--rest-frame", type=int, default=None,
+                   help="frame of --target-rig holding its rest pose (default: the zero-rotation pose)")
+    g.add_argument("--no-foot-cleanup", action="store_true",
+                   help="keep the feet as generated (default: pin feet on contact frames with two-bone IK)")
     r = sub.add_parser("replay", help="serve a recording over the MotionService API (no model needed)")
     r.add_argument("recording", type=Path)
     r.add_argument("--host", default="127.0.0.1")
@@ -58,7 +68,7 @@ def main(argv=None) -> int:
     except grpc.RpcError as e:
         print(f"deepmotion-client: {e.code().name}: {e.details()}", file=sys.stderr)
         return 1
-    except (StreamError, BVHError, RecordingError, OSError, ValueError) as e:
+    except (StreamError, BVHError, RecordingError, RetargetError, OSError, ValueError) as e:
         print(f"deepmotion-client: error: {e}", file=sys.stderr)
         return 2
 
@@ -68,7 +78,11 @@ def _generate(client: MotionClient, args) -> int:
     stream = MotionStream()
     seen = set()
     recorder = RecordingWriter(args.record) if args.record else None
+    retargeter, rig_units = None, 1.0
+    if args.target_rig:  # read the rig before asking the server for anything: a bad file fails fast
+        retargeter, rig_units = load_target_rig(args.target_rig, args.map, args.rest_frame)
     for response in client.generate(args.text, args.duration, args.seed, args.guidance, args.level,
+                                    foot_contacts=not args.no_foot_cleanup,
                                     root_motion="in-place" if args.in_place else "world", timeout=args.timeout):
         if recorder:
             recorder.write(time.perf_counter() - t0, response)
@@ -89,11 +103,26 @@ def _generate(client: MotionClient, args) -> int:
         recorder.close()
         print(f"recorded {args.record}")
     motion = stream.motion()
-    save_motion(args.out, motion, args.units)
+    if not args.no_foot_cleanup and stream.contacts is not None:
+        before = skating(motion)["skating_ratio"]
+        motion = pin_feet(motion, stream.contacts)
+        print(f"feet: skating ratio {before:.2f} -> {skating(motion)['skating_ratio']:.2f} with contact cleanup")
+    canonical = motion  # the preview shows the canonical skeleton
+    if retargeter is not None:
+        motion = retargeter.apply_motion(motion)
+        print(f"retargeted onto {args.target_rig} ({len(retargeter.map)} mapped joints, "
+              f"{len(retargeter.report.unmapped_target_joints)} held at rest, scale {retargeter.scale:.3f})")
+        if args.out.suffix.lower() not in (".glb", ".gltf", ".npz"):
+            from .motion.bvh import write_bvh
+            write_bvh(args.out, motion, scale=rig_units)
+        else:
+            save_motion(args.out, motion, args.units)
+    else:
+        save_motion(args.out, motion, args.units)
     print(f"wrote {args.out} (level {stream.complete_level()}, {motion.num_frames} frames)")
     if args.preview:
         from .motion.preview import render_gif
-        render_gif(motion, args.preview, title=args.text[:40])
+        render_gif(canonical, args.preview, title=args.text[:40])
         print(f"wrote {args.preview}")
     return 0
 

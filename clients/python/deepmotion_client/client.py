@@ -103,6 +103,7 @@ class MotionStream:
         self.root: np.ndarray | None = None
         self.rot: np.ndarray | None = None
         self.level: np.ndarray | None = None
+        self.contacts: np.ndarray | None = None  # [T, 4] when the server sends foot contacts
         self.arrival: dict[int, float] = {}
         self._t0 = time.perf_counter()
 
@@ -119,6 +120,7 @@ class MotionStream:
             self.root = np.zeros((n, 3), np.float32)
             self.rot = np.zeros((n, j, 4), np.float32)
             self.level = np.zeros(n, np.int32)
+            self.contacts = None
         elif kind == "chunk":
             if self.header is None:
                 raise StreamError("a FrameChunk arrived before the StreamHeader")
@@ -130,6 +132,10 @@ class MotionStream:
             keep = self.level[s] <= c.level
             self.root[s][keep] = np.array(c.root_positions, np.float32).reshape(-1, 3)[keep]
             self.rot[s][keep] = np.array(c.local_rotations, np.float32).reshape(c.frame_count, -1, 4)[keep]
+            if len(c.foot_contacts) == 4 * c.frame_count:
+                if self.contacts is None:
+                    self.contacts = np.zeros((self.header.frame_count, 4), np.float32)
+                self.contacts[s][keep] = np.array(c.foot_contacts, np.float32).reshape(-1, 4)[keep]
             self.level[s] = np.maximum(self.level[s], c.level)
             self.arrival.setdefault(c.level, time.perf_counter() - self._t0)
         elif kind == "end":

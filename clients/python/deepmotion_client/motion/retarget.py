@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .clip import Motion
-from .rotations import (matrix_to_quat, quat_conj, quat_identity, quat_mul, quat_normalize, quat_rotate)
+from .rotations import (cross, matrix_to_quat, quat_conj, quat_identity, quat_mul, quat_normalize, quat_rotate)
 from .skeleton import CANONICAL_NAMES, Skeleton, canonical_skeleton
 
 
@@ -81,7 +81,7 @@ def _swing(a, b) -> np.ndarray:
     """Shortest-arc quaternion [..., 4] taking vectors a to b (any lengths)."""
     a = a / np.linalg.norm(a, axis=-1, keepdims=True)
     b = b / np.linalg.norm(b, axis=-1, keepdims=True)
-    q = np.concatenate([np.cross(a, b), 1.0 + np.sum(a * b, axis=-1, keepdims=True)], axis=-1)
+    q = np.concatenate([cross(a, b), 1.0 + np.sum(a * b, axis=-1, keepdims=True)], axis=-1)
     return quat_normalize(q)  # opposite vectors cannot occur for bones a few degrees apart
 
 
@@ -212,14 +212,32 @@ class Retargeter:
                 self.chain[j] = quat_mul(self.chain[p], self.rest_rotations[j])
         self._slot = np.array([mapped_slot.get(j, -1) for j in range(n)])
 
-        hips_t = t["Hips"]
-        self._src_hips_rest = src_pos[0]
-        self._tgt_hips_rest = tgt_pos[hips_t]
+        # Hips path: the source's, scaled by leg length, lifted so that in the source's rest pose the
+        # target's ankles sit where the source's (scaled) ankles do. The rig's own root offset is not
+        # trusted for height: BVH files often put the root at 0 and the height in the frames.
+        hips_t, up = t["Hips"], r0[:, 1]
+        self._lift = np.zeros(3)
+        world, hips = self.world_rotations(src_pos[0], quat_identity((len(self.source),)))
+        posed = self._positions(world, hips)
+        ankles_t = (posed[t["LeftFoot"]] + posed[t["RightFoot"]]) / 2
+        ankle_s = (src_pos[s["LeftFoot"], 1] + src_pos[s["RightFoot"], 1]) / 2
+        self._lift = up * (ankle_s * self.scale - np.dot(ankles_t, up))
         # Root translation that puts the hips where they belong when Hips is not the target's root
         # (joints above it stay at rest).
         self._root_from_hips = self.target.offsets[0] - tgt_pos[hips_t]
         self.report = RetargetReport(dict(self.map), [nm for j, nm in enumerate(self.target.names)
                                                       if j not in mapped_slot], float(self.scale), r0)
+
+    def _positions(self, world, hips):
+        """Target joint positions (one frame) for world rotations, hips placed at `hips`; joints
+        above the hips are not needed and stay at 0."""
+        pos = np.zeros((len(self.target), 3))
+        hips_t = self.target.index(self.map["Hips"])
+        pos[hips_t] = hips
+        for j, p in enumerate(self.target.parents):
+            if j != hips_t and p >= 0:
+                pos[j] = pos[p] + quat_rotate(world[p], self.target.offsets[j])
+        return pos
 
     def _mapped_canonical_parent(self, c: str) -> str | None:
         p = self.source.parents[CANONICAL_NAMES.index(c)]
@@ -248,8 +266,7 @@ class Retargeter:
         world[..., anchored, :] = quat_mul(g[..., self.anchor[anchored], :], self.chain[anchored])
         floating = free[self.anchor[free] < 0]
         world[..., floating, :] = self._tgt_rest_world_rot[floating]
-        hips = self._tgt_hips_rest + quat_rotate(
-            self._r0q, (np.asarray(root_positions, dtype=np.float64) - self._src_hips_rest) * self.scale)
+        hips = quat_rotate(self._r0q, np.asarray(root_positions, dtype=np.float64) * self.scale) + self._lift
         return world, hips
 
     def apply(self, root_positions, local_rotations):
@@ -265,3 +282,51 @@ class Retargeter:
     def apply_motion(self, motion: Motion) -> Motion:
         root, local = self.apply(motion.root_positions, motion.local_rotations)
         return Motion(self.target, root, local, motion.fps)
+
+
+def load_target_rig(path, joint_map: str | dict | None = "auto", rest_frame: int | None = None):
+    """A Retargeter onto the skeleton of a BVH file, and the factor from metres to the file's units.
+
+    joint_map: a built-in map name (mixamo, unreal, vrm, unity, canonical, bandai), "auto" (the
+    built-in map that covers most joints), a path to a JSON object {canonical: target}, or a dict.
+    rest_frame: the frame whose rotations are the rig's rest pose (rigs whose local axes are not
+    world-aligned keep their bind pose in a frame); None means the zero-rotation pose.
+    """
+    import json
+    from pathlib import Path
+
+    from .bvh import read_bvh
+    from .joint_maps import MAPS, guess_map, resolve_names
+
+    bvh = read_bvh(path)
+    rest = None
+    if rest_frame is not None:
+        if not 0 <= rest_frame < bvh.num_frames:
+            raise RetargetError(f"rest_frame: {rest_frame} is outside the file's frames 0..{bvh.num_frames - 1}")
+        rest = bvh.local_rotations[rest_frame]
+    names = bvh.skeleton.names
+    if joint_map is None or joint_map == "auto":
+        name, mapping = guess_map(names)
+        if len(mapping) < len(REQUIRED):
+            raise RetargetError(f"{path}: no built-in joint map fits this skeleton (best: {name}, {len(mapping)} "
+                                f"joints); pass --map with a JSON file {{canonical name: joint name}}. "
+                                f"Joints in the file: {', '.join(names)}")
+    elif isinstance(joint_map, dict):
+        mapping = dict(joint_map)
+    elif joint_map in MAPS:
+        mapping = resolve_names(names, MAPS[joint_map])
+    elif Path(joint_map).suffix == ".json":
+        try:
+            mapping = json.loads(Path(joint_map).read_text())
+        except (OSError, json.JSONDecodeError) as e:
+            raise RetargetError(f"map file {joint_map}: {e}") from None
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+            raise RetargetError(f"map file {joint_map}: must be a JSON object {{canonical joint: target joint}}")
+    else:
+        raise RetargetError(f"map: {joint_map!r} is not a built-in map ({', '.join(MAPS)}, auto) or a .json file")
+    # Work in metres: leg length tells the file's units (BVH from DCC tools is often in cm).
+    probe = Retargeter(bvh.skeleton, mapping, rest)
+    to_metres = 0.01 if probe.scale > 20 else 1.0
+    skeleton = Skeleton(list(names), list(bvh.skeleton.parents), bvh.skeleton.offsets * to_metres,
+                        {k: v * to_metres for k, v in bvh.skeleton.end_sites.items()})
+    return Retargeter(skeleton, mapping, rest), 1.0 / to_metres

@@ -36,8 +36,8 @@ def quat_conj(q) -> np.ndarray:
 def quat_mul(a, b) -> np.ndarray:
     """Hamilton product a * b (apply b first, then a)."""
     a, b = _as_float(a), _as_float(b)
-    ax, ay, az, aw = np.moveaxis(a, -1, 0)
-    bx, by, bz, bw = np.moveaxis(b, -1, 0)
+    ax, ay, az, aw = a[..., 0], a[..., 1], a[..., 2], a[..., 3]
+    bx, by, bz, bw = b[..., 0], b[..., 1], b[..., 2], b[..., 3]
     return np.stack([
         aw * bx + ax * bw + ay * bz - az * by,
         aw * by - ax * bz + ay * bw + az * bx,
@@ -46,12 +46,19 @@ def quat_mul(a, b) -> np.ndarray:
     ], axis=-1)
 
 
+def cross(a, b) -> np.ndarray:
+    """np.cross for [..., 3] arrays, several times faster on the small arrays of per-frame work."""
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+
+
 def quat_rotate(q, v) -> np.ndarray:
     q, v = _as_float(q), _as_float(v)
     u = q[..., :3]
     w = q[..., 3:]
-    t = 2.0 * np.cross(u, v)
-    return v + w * t + np.cross(u, t)
+    t = 2.0 * cross(u, v)
+    return v + w * t + cross(u, t)
 
 
 def quat_canonical(q) -> np.ndarray:

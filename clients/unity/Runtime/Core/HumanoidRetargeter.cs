@@ -46,7 +46,7 @@ namespace DeepMotion.Bridge.Core
         readonly Vector3[] aimLocal;
         readonly Quaternion[] constant;
         readonly Quaternion rigRotation;
-        readonly Vector3 sourceHipsRest, targetHipsRest;
+        readonly Vector3 lift;
         readonly Vector3[] srcPos;
         readonly Quaternion[] srcRot, world;
 
@@ -130,11 +130,23 @@ namespace DeepMotion.Bridge.Core
                 constant[i] = Quaternion.Normalize(Quaternion.Multiply(Quaternion.Conjugate(r0),
                                                                        Quaternion.Multiply(w, tgtRot[i])));
             }
-            sourceHipsRest = restPos[0];
-            targetHipsRest = tgtPos[0];
             srcPos = new Vector3[source.Count];
             srcRot = new Quaternion[source.Count];
             world = new Quaternion[n];
+            // The hips path is the stream's scaled by leg length, lifted so that in the stream's
+            // rest pose the avatar's ankles sit where the stream's (scaled) ankles do.
+            var up = RotationMath.Rotate(r0, Vector3.UnitY);
+            var identity = new Quaternion[source.Count];
+            for (int j = 0; j < identity.Length; j++) identity[j] = Quaternion.Identity;
+            WorldRotations(restPos[0], identity);
+            var posed = new Vector3[n];
+            posed[0] = RotationMath.Rotate(r0, restPos[0] * Scale);
+            for (int i = 1; i < n; i++)
+                posed[i] = posed[rig.ParentIndex[i]] + RotationMath.Rotate(world[rig.ParentIndex[i]],
+                                                                          WireConvention.FromUnity(rig.Bones[i].LocalPosition));
+            var anklesT = (posed[rig.IndexOf("LeftFoot")] + posed[rig.IndexOf("RightFoot")]) * 0.5f;
+            float ankleS = (S("LeftFoot").Y + S("RightFoot").Y) * 0.5f;
+            lift = up * (ankleS * Scale - Vector3.Dot(anklesT, up));
         }
 
         /// <summary>Retarget one frame (wire convention: root position, local rotations per stream joint).</summary>
@@ -142,6 +154,21 @@ namespace DeepMotion.Bridge.Core
         {
             if (localRotations == null || localRotations.Length != source.Count)
                 throw new ArgumentException($"localRotations must hold {source.Count} rotations");
+            WorldRotations(rootPosition, localRotations);
+            for (int i = 0; i < world.Length; i++)
+            {
+                int p = rig.ParentIndex[i];
+                var local = p < 0 ? world[i] : Quaternion.Normalize(Quaternion.Multiply(Quaternion.Conjugate(world[p]), world[i]));
+                output.WorldRotations[i] = WireConvention.ToUnity(world[i]);
+                output.LocalRotations[i] = WireConvention.ToUnity(local);
+            }
+            var hips = RotationMath.Rotate(rigRotation, rootPosition * Scale) + lift;
+            output.HipsPosition = WireConvention.ToUnity(hips);
+        }
+
+        /// <summary>Bone rotations in the wire's space, into `world`.</summary>
+        void WorldRotations(Vector3 rootPosition, Quaternion[] localRotations)
+        {
             source.ForwardKinematics(rootPosition, localRotations, srcPos, srcRot);
             var r0 = rigRotation;
             for (int i = 0; i < world.Length; i++)
@@ -156,15 +183,6 @@ namespace DeepMotion.Bridge.Core
                 }
                 world[i] = Quaternion.Normalize(g);
             }
-            for (int i = 0; i < world.Length; i++)
-            {
-                int p = rig.ParentIndex[i];
-                var local = p < 0 ? world[i] : Quaternion.Normalize(Quaternion.Multiply(Quaternion.Conjugate(world[p]), world[i]));
-                output.WorldRotations[i] = WireConvention.ToUnity(world[i]);
-                output.LocalRotations[i] = WireConvention.ToUnity(local);
-            }
-            var hips = targetHipsRest + RotationMath.Rotate(r0, (rootPosition - sourceHipsRest) * Scale);
-            output.HipsPosition = WireConvention.ToUnity(hips);
         }
 
         static Dictionary<string, string[]> BuildAim()
