@@ -19,14 +19,19 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 def build_parser() -> argparse.ArgumentParser:
     from deepmotion.engine.data import cli as data_cli
     from deepmotion.engine import generate
+    from deepmotion.engine.evaluation import cli as eval_cli
     from deepmotion.engine.training import cli as train_cli
+
+    from . import bench
 
     ap = argparse.ArgumentParser(prog="deepmotion", description="DeepMotion bridge: text-to-motion engine and server")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
     data_cli.add_commands(sub)
     train_cli.add_commands(sub)
     generate.add_commands(sub)
+    eval_cli.add_commands(sub)
     add_serve_command(sub)
+    bench.add_commands(sub)
     return ap
 
 

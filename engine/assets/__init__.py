@@ -13,3 +13,8 @@ def default_tokenizer_path() -> Path:
 
 def default_model_path() -> Path:
     return HERE / "default"
+
+
+def default_evaluator_path() -> Path:
+    """The text-motion evaluator `deepmotion eval` scores with (trained by `deepmotion train evaluator`)."""
+    return HERE / "evaluator"

@@ -38,6 +38,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
             p.add_argument("--name", default=None, help='model name and version, e.g. "deepmotion-default 0.1.0"')
         p.set_defaults(func=cmd_train_diffusion, mode=name)
 
+    p = tsub.add_parser("evaluator", help="train the text-motion evaluator used by `deepmotion eval`")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--out", type=Path, required=True, help="checkpoint directory to write (resumes from OUT/train_state)")
+    p.add_argument("--config", type=Path, default=None, help='JSON {"model": {...}, "train": {...}}')
+    p.add_argument("--steps", type=int, default=None, help="override train.steps")
+    p.add_argument("--text-encoder", default="minilm", help="minilm or t5:DIR (must match the models it scores)")
+    p.add_argument("--device", default="auto")
+    p.set_defaults(func=cmd_train_evaluator)
+
     p = sub.add_parser("model", help="manage text-to-motion model directories")
     msub = p.add_subparsers(dest="model_command", required=True, metavar="COMMAND")
     p = msub.add_parser("export", help="copy a model directory without training state, optionally as float16")
@@ -96,6 +105,16 @@ def cmd_train_tokenizer(args) -> int:
     from ..data.dataset import Dataset
     from .tokenizer import evaluate, format_eval
     print(format_eval(evaluate(tok, Dataset(args.data), "val", max_clips=cfg.eval_clips)))
+    return 0
+
+
+def cmd_train_evaluator(args) -> int:
+    from .evaluator import load_config_file, train_evaluator
+    model_cfg, cfg = load_config_file(args.config)
+    if args.steps is not None:
+        cfg.steps = args.steps
+    train_evaluator(args.data, args.out, model_cfg, cfg, args.device, args.text_encoder)
+    print(f"wrote {args.out}")
     return 0
 
 

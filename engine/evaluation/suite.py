@@ -1,0 +1,172 @@
+"""`deepmotion eval`: the Guo et al. 2022 protocol on our data, for ground truth, each level of
+a model and a nearest-neighbour retrieval baseline, over several replications.
+
+Per replication every clip of the split gets one of its captions at random; the model
+generates a motion of the clip's length for it (seeded by replication and clip); the
+baseline returns the training clip whose caption is closest in the text encoder's space. All
+rows are scored by the same evaluator. MultiModality uses `mm_texts` captions with
+`mm_samples` generations each. Levels 1, 1+2 and 1+2+3 come from the same generation pass,
+so they differ only by refinement.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..data.dataset import Dataset
+from ..representation import dmv1
+from . import metrics as M
+
+ROWS = ("ground truth", "level 1", "levels 1+2", "levels 1+2+3", "retrieval baseline")
+FOOT = ("LeftFoot", "LeftToes", "RightFoot", "RightToes")
+
+
+@dataclass
+class EvalSettings:
+    split: str = "test"
+    replications: int = 3
+    max_clips: int | None = None
+    mm_texts: int = 30
+    mm_samples: int = 10
+    batch: int = 16
+    guidance: float | None = None
+    seed: int = 0
+
+
+def physical(features: list[np.ndarray]) -> dict:
+    """Foot skating ratio, jitter and ground penetration averaged over clips."""
+    from deepmotion_client.motion.feet import skating
+    out = {"skating_ratio": [], "jitter_m_s3": [], "penetration_cm": []}
+    for f in features:
+        motion = dmv1.decode(f)
+        sk = motion.skeleton
+        pos = motion.joint_positions()
+        idx = [sk.index(n) for n in FOOT]
+        out["skating_ratio"].append(skating(motion)["skating_ratio"])
+        out["jitter_m_s3"].append(M.jitter(pos, motion.fps))
+        out["penetration_cm"].append(M.ground_penetration(pos[:, idx], sk.rest_positions()[idx, 1])["penetration_cm"])
+    return {k: float(np.mean(v)) for k, v in out.items()}
+
+
+class RetrievalBaseline:
+    """Returns the training clip whose caption embedding (text encoder, pooled) is nearest."""
+
+    def __init__(self, ds: Dataset, text_encoder, split: str = "train", batch: int = 256):
+        self.ds = ds
+        self.clip_of, texts = [], []
+        for i in ds.split(split):
+            for c in ds.records[i]["captions"]:
+                texts.append(c)
+                self.clip_of.append(i)
+        self.text_encoder = text_encoder
+        self.bank = self._embed(texts, batch)
+
+    def _embed(self, texts, batch=256) -> np.ndarray:
+        import torch
+        with torch.no_grad():
+            return np.concatenate([self.text_encoder.encode(texts[k:k + batch]).pooled.float().cpu().numpy()
+                                   for k in range(0, len(texts), batch)])
+
+    def __call__(self, texts: list[str], frames: list[int]) -> list[np.ndarray]:
+        nearest = np.argmax(self._embed(texts) @ self.bank.T, axis=1)
+        return [self.ds.features_of(self.clip_of[k])[:n] for k, n in zip(nearest, frames)]
+
+
+def _generate(pipeline, texts, durations, seeds, batch):
+    """Per level, the features of every prompt (levels 1..L), in order."""
+    levels: dict[int, list] = {}
+    for s in range(0, len(texts), batch):
+        for out in pipeline.generate(texts[s:s + batch], durations[s:s + batch], seeds[s:s + batch]):
+            levels.setdefault(out.level, []).extend(out.features)
+    return levels
+
+
+def run_evaluation(pipeline, evaluator, data, settings: EvalSettings, log=print) -> dict:
+    ds = data if isinstance(data, Dataset) else Dataset(data)
+    clips = ds.split(settings.split)
+    if settings.max_clips:
+        clips = list(np.random.default_rng(settings.seed).choice(clips, min(settings.max_clips, len(clips)),
+                                                                   replace=False))
+    if len(clips) < 32:
+        raise ValueError(f"split {settings.split!r} has {len(clips)} clips; R-precision needs at least 32")
+    lim = pipeline.limits
+    max_frames = int(lim.max_duration_s * dmv1.FPS)
+    gt = [ds.features_of(i)[:max_frames] for i in clips]
+    frames = [len(f) for f in gt]
+    durations = [min(max(n / dmv1.FPS, lim.min_duration_s), lim.max_duration_s) for n in frames]
+    t0 = time.perf_counter()
+    gt_emb = evaluator.embed_motions(gt)
+    baseline = RetrievalBaseline(ds, pipeline.text_encoder)
+    phys = {"ground truth": physical(gt)}
+    levels = len(pipeline.denoisers)
+    names = {1: "level 1", 2: "levels 1+2", 3: "levels 1+2+3"}
+    per_rep: dict[str, list[dict]] = {r: [] for r in ROWS}
+    for rep in range(settings.replications):
+        rng = np.random.default_rng([settings.seed, rep])
+        texts = [ds.records[i]["captions"][rng.integers(len(ds.records[i]["captions"]))] for i in clips]
+        seeds = [settings.seed * 1_000_003 + rep * 100_003 + k for k in range(len(clips))]
+        text_emb = evaluator.embed_texts(texts)
+        tg = time.perf_counter()
+        generated = _generate(pipeline, texts, durations, seeds, settings.batch)
+        gen_s = time.perf_counter() - tg
+        rows = {"ground truth": gt, "retrieval baseline": baseline(texts, frames)}
+        rows.update({names[lv]: generated[lv] for lv in range(1, levels + 1)})
+        # MultiModality: a few captions, several samples each.
+        mm_pick = rng.choice(len(clips), min(settings.mm_texts, len(clips)), replace=False)
+        mm_texts = [texts[k] for k in mm_pick for _ in range(settings.mm_samples)]
+        mm_dur = [durations[k] for k in mm_pick for _ in range(settings.mm_samples)]
+        mm_seeds = [seeds[-1] + 1 + j for j in range(len(mm_texts))]
+        mm_gen = _generate(pipeline, mm_texts, mm_dur, mm_seeds, settings.batch)
+        for row, feats in rows.items():
+            emb = gt_emb if row == "ground truth" else evaluator.embed_motions(feats)
+            top = M.r_precision(text_emb, emb, np.random.default_rng([settings.seed, rep, 1]))
+            result = {"top1": top[0], "top2": top[1], "top3": top[2],
+                      "fid": M.frechet_distance(gt_emb, emb), "mm_dist": M.mm_dist(text_emb, emb),
+                      "diversity": M.diversity(emb, np.random.default_rng([settings.seed, rep, 2]))}
+            if row in names.values():
+                lv = next(k for k, v in names.items() if v == row)
+                groups = evaluator.embed_motions(mm_gen[lv]).reshape(len(mm_pick), settings.mm_samples, -1)
+                result["multimodality"] = M.multimodality(groups, np.random.default_rng([settings.seed, rep, 3]))
+                result.update(physical(feats))
+            elif row == "retrieval baseline":
+                result["multimodality"] = 0.0  # retrieval is deterministic: one motion per text
+                result.update(physical(feats))
+            else:
+                result.update(phys["ground truth"])
+            per_rep[row].append(result)
+        log(f"replication {rep + 1}/{settings.replications}: generated {len(texts) + len(mm_texts)} clips "
+            f"in {gen_s:.0f} s (+ multimodality), level-3 FID {per_rep[names[levels]][-1]['fid']:.3f}, "
+            f"top-3 {per_rep[names[levels]][-1]['top3']:.3f}")
+    summary = {}
+    for row, reps in per_rep.items():
+        if not reps:
+            continue
+        summary[row] = {k: M.interval([r[k] for r in reps]) for k in reps[0]}
+    return {"split": settings.split, "clips": len(clips), "replications": settings.replications,
+            "mm_texts": settings.mm_texts, "mm_samples": settings.mm_samples,
+            "model": pipeline.meta.get("model_version", ""),
+            "wall_s": round(time.perf_counter() - t0, 1), "rows": summary}
+
+
+COLUMNS = [("top1", "R-prec top-1 ↑"), ("top2", "top-2 ↑"), ("top3", "top-3 ↑"), ("fid", "FID ↓"),
+           ("mm_dist", "MM-Dist ↓"), ("diversity", "Diversity →"), ("multimodality", "MModality ↑"),
+           ("skating_ratio", "skating ↓"), ("jitter_m_s3", "jitter m/s³"), ("penetration_cm", "penetration cm ↓")]
+
+
+def format_results(result: dict) -> str:
+    head = (f"split {result['split']}, {result['clips']} clips, {result['replications']} replications "
+            f"(mean ± 95% interval), MultiModality over {result['mm_texts']} texts x {result['mm_samples']} samples")
+    lines = [head, "", "| | " + " | ".join(c for _, c in COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+    for row, vals in result["rows"].items():
+        cells = []
+        for key, _ in COLUMNS:
+            if key == "multimodality" and row == "ground truth":
+                cells.append("-")
+                continue
+            mean, ci = vals[key]
+            digits = 3 if key in ("top1", "top2", "top3", "skating_ratio") else 2 if key != "jitter_m_s3" else 1
+            cells.append(f"{mean:.{digits}f}" + (f" ±{ci:.{digits}f}" if ci else ""))
+        lines.append(f"| {row} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,190 @@
+"""Evaluation metrics against hand-computed values, the evaluator's training, `deepmotion eval`
+and `deepmotion bench` end to end on tiny models."""
+import json
+
+import numpy as np
+import pytest
+from motion_fixtures import walking_motion
+
+from deepmotion.engine.evaluation import metrics as M
+
+
+def rng(seed=0):
+    return np.random.default_rng(seed)
+
+
+# -- metrics --------------------------------------------------------------------------------------
+
+def test_fid_of_identical_sets_is_zero():
+    a = rng().normal(size=(200, 8))
+    assert M.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_fid_of_a_shifted_set_is_the_squared_shift():
+    a = rng().normal(size=(200, 8))
+    shift = np.array([3.0, 0, 0, 4.0, 0, 0, 0, 0])
+    assert M.frechet_distance(a, a + shift) == pytest.approx(25.0, abs=1e-8)
+
+
+def test_fid_of_a_scaled_set_is_the_trace_of_the_covariance():
+    # b = 2 (a - mean): Cb = 4 Ca, so Tr(Ca + 4Ca - 2 (4 Ca^2)^1/2) = Tr(Ca), plus no mean shift.
+    a = rng(1).normal(size=(300, 5)) @ rng(2).normal(size=(5, 5))
+    a -= a.mean(0)
+    assert M.frechet_distance(a, 2 * a) == pytest.approx(np.trace(np.cov(a, rowvar=False)), rel=1e-8)
+
+
+def test_r_precision_of_perfectly_aligned_embeddings_is_one():
+    e = np.eye(64)
+    assert np.allclose(M.r_precision(e, e, rng()), [1.0, 1.0, 1.0])
+
+
+def test_r_precision_counts_rank_two_as_top_two_only():
+    # Each motion lies nearest to the *next* caption and second nearest to its own.
+    t = np.eye(32)
+    m = 0.9 * np.roll(t, -1, axis=0) + 0.5 * t
+    # Batches are one shuffled batch of 32, so the neighbour is always in the batch.
+    assert np.allclose(M.r_precision(t, m, rng()), [0.0, 1.0, 1.0])
+
+
+def test_r_precision_needs_a_full_batch():
+    with pytest.raises(ValueError, match="at least 32"):
+        M.r_precision(np.eye(10), np.eye(10), rng())
+
+
+def test_mm_dist_is_the_mean_pair_distance():
+    text = np.zeros((4, 3))
+    motion = np.array([[1.0, 0, 0], [0, 2.0, 0], [0, 0, 3.0], [0, 0, 0]])
+    assert M.mm_dist(text, motion) == pytest.approx(1.5)
+
+
+def test_diversity_is_zero_for_equal_motions_and_scales_with_distance():
+    assert M.diversity(np.ones((50, 4)), rng()) == 0.0
+    x = rng(3).normal(size=(400, 4))
+    assert M.diversity(2 * x, rng(7)) == pytest.approx(2 * M.diversity(x, rng(7)))
+    # Two clusters 1 apart, equally filled: half of the random pairs straddle them.
+    two = np.repeat([[0.0], [1.0]], 500, axis=0)
+    assert M.diversity(two, rng(4)) == pytest.approx(0.5, abs=0.1)
+
+
+def test_multimodality_is_zero_for_one_motion_per_text_and_scales():
+    assert M.multimodality(np.ones((5, 10, 3)), rng()) == 0.0
+    g = rng(5).normal(size=(6, 10, 3))
+    assert M.multimodality(3 * g, rng(8)) == pytest.approx(3 * M.multimodality(g, rng(8)))
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        M.multimodality(np.ones((5, 1, 3)), rng())
+
+
+def test_jitter_of_a_cubic_path_is_its_constant_jerk():
+    fps = 20.0
+    t = np.arange(30) / fps
+    pos = np.zeros((30, 2, 3))
+    pos[:, :, 0] = t[:, None] ** 3           # x = t^3: jerk 6 m/s^3 everywhere
+    assert M.jitter(pos, fps) == pytest.approx(6.0, rel=1e-6)
+    pos[:, :, 0] = 2 * t[:, None]            # constant velocity: no jerk
+    assert M.jitter(pos, fps) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_ground_penetration_depth_and_ratio():
+    rest = np.array([0.075, 0.02, 0.075, 0.02])
+    feet = np.zeros((10, 4, 3))
+    feet[..., 1] = rest
+    feet[:5, 1, 1] = 0.0                     # left toes 2 cm under their rest height for half the clip
+    out = M.ground_penetration(feet, rest)
+    assert out["penetration_cm"] == pytest.approx(1.0) and out["penetration_ratio"] == pytest.approx(0.5)
+
+
+def test_interval_is_mean_and_normal_95_percent_half_width():
+    mean, half = M.interval([1.0, 2.0, 3.0])
+    assert mean == 2.0 and half == pytest.approx(1.96 / np.sqrt(3))
+    assert M.interval([4.0]) == (4.0, 0.0)
+
+
+# -- evaluator, eval and bench on tiny models ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """A tiny dataset of 48 walks turning left or right, a tiny cascade and a tiny evaluator."""
+    from tiny_model import build_tiny_model
+
+    from deepmotion.engine.data.dataset import ClipItem, write_dataset
+    from deepmotion.engine.models.evaluator import EvaluatorConfig
+    from deepmotion.engine.training.evaluator import EvaluatorTrainConfig, train_evaluator
+    root = tmp_path_factory.mktemp("tiny-eval")
+    items = [ClipItem(id=f"w{i}", motion=walking_motion(24 + (i % 5) * 4, turn=(1.2 if i % 2 else -1.2), seed=i),
+                      captions=[f"a person walks and turns {'left' if i % 2 else 'right'}"],
+                      action="walk-turn-left" if i % 2 else "walk-turn-right") for i in range(24)]
+    write_dataset(root / "evalds", items, "tiny", {"kind": "synthetic"})
+    model = build_tiny_model(root)
+    history = []
+    ev = train_evaluator(root / "evalds", root / "ev", EvaluatorConfig(width=16, depth=1, heads=2, embed_dim=8),
+                         EvaluatorTrainConfig(steps=40, batch=16, eval_every=10, save_every=20, min_frames=16),
+                         "cpu", log=history.append)
+    return root, model, ev, history
+
+
+def test_evaluator_training_lowers_the_loss_and_saves_a_loadable_checkpoint(tiny):
+    from deepmotion.engine.models.evaluator import Evaluator
+    root, _, ev, _ = tiny
+    hist = ev.info["history"]
+    assert hist[-1]["loss"] < hist[0]["loss"]
+    loaded = Evaluator.load(root / "ev")
+    e = loaded.embed_texts(["a person walks and turns left", "a person walks and turns right"])
+    assert e.shape == (2, 8) and np.allclose(np.linalg.norm(e, axis=1), 1, atol=1e-5)
+    from deepmotion.engine.data.dataset import Dataset
+    ds = Dataset(root / "evalds")
+    m = loaded.embed_motions([ds.features_of(0), ds.features_of(1)[:7]])  # any lengths, padded per batch
+    assert m.shape == (2, 8) and np.allclose(np.linalg.norm(m, axis=1), 1, atol=1e-5)
+
+
+def test_corrupt_evaluator_checkpoint_is_named(tiny, tmp_path):
+    import shutil
+
+    from deepmotion.engine.checkpoint import CheckpointError
+    from deepmotion.engine.models.evaluator import Evaluator
+    root = tiny[0]
+    bad = tmp_path / "ev"
+    shutil.copytree(root / "ev", bad)
+    (bad / "model.safetensors").write_bytes(b"garbage")
+    with pytest.raises(CheckpointError, match="model.safetensors"):
+        Evaluator.load(bad)
+
+
+def test_eval_cli_reports_every_row_with_intervals(tiny, tmp_path, capsys):
+    from deepmotion.server.cli import main
+    root, model, _, _ = tiny
+    out = tmp_path / "eval.json"
+    assert main(["eval", "--checkpoint", str(model), "--evaluator", str(root / "ev"), "--data", str(root / "evalds"),
+                 "--split", "train", "--replications", "2", "--mm-texts", "3", "--mm-samples", "2",
+                 "--device", "cpu", "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "| ground truth |" in text and "| retrieval baseline |" in text and "levels 1+2+3" in text
+    result = json.loads(out.read_text())
+    assert set(result["rows"]) == {"ground truth", "level 1", "levels 1+2", "levels 1+2+3", "retrieval baseline"}
+    gt = result["rows"]["ground truth"]
+    assert gt["fid"][0] == pytest.approx(0.0, abs=1e-6)            # ground truth against itself
+    assert 0.0 <= gt["top1"][0] <= gt["top2"][0] <= gt["top3"][0] <= 1.0
+    assert result["rows"]["retrieval baseline"]["multimodality"] == [0.0, 0.0]
+    for row in result["rows"].values():
+        assert all(np.isfinite(v[0]) and v[1] >= 0 for v in row.values())
+
+
+def test_eval_cli_rejects_bad_arguments(tiny, capsys):
+    from deepmotion.server.cli import main
+    root, model, _, _ = tiny
+    assert main(["eval", "--checkpoint", str(model), "--data", str(root / "evalds"), "--replications", "0"]) != 0
+    assert "--replications must be at least 1" in capsys.readouterr().err
+
+
+def test_bench_cli_prints_engine_and_server_figures(tiny, tmp_path, capsys):
+    from deepmotion.server.cli import main
+    _, model, _, _ = tiny
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--model", str(model), "--device", "cpu", "--runs", "1", "--seconds", "2",
+                 "--server-seconds", "2", "--clients", "1", "2", "--requests", "1", "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "text encoding" in text and "| batch 8 |" in text and "| 2 clients |" in text
+    result = json.loads(out.read_text())
+    assert [r["clients"] for r in result["server"]] == [1, 2]
+    for r in result["server"]:
+        assert 0 < r["first_frame_s"] <= r["final_level_s"]
+    assert all(r["real_time_factor"] > 0 for r in result["engine"]["rows"])
