@@ -148,6 +148,37 @@ namespace DeepMotion.Bridge.Tests
         }
 
         [Test]
+        public void RigFromAvatarSpaceRecoversLocalRestValues()
+        {
+            // A rig with rotated local axes, turned into avatar-space rest values (what a Unity
+            // component reads off the transforms) and back to local values.
+            var bones = SameAsSource(Source());
+            var random = new Random(4);
+            for (int i = 0; i < bones.Length; i++)
+                bones[i].LocalRotation = Quaternion.Normalize(new Quaternion((float)random.NextDouble() - 0.5f,
+                    (float)random.NextDouble() - 0.5f, (float)random.NextDouble() - 0.5f, (float)random.NextDouble() + 0.5f));
+            var rig = new HumanoidRig(bones);
+            var names = new string[bones.Length];
+            var parents = new string[bones.Length];
+            var pos = new Vector3[bones.Length];
+            var rot = new Quaternion[bones.Length];
+            for (int i = 0; i < bones.Length; i++)
+            {
+                int p = rig.ParentIndex[i];
+                names[i] = bones[i].Name;
+                parents[i] = bones[i].Parent;
+                rot[i] = p < 0 ? bones[i].LocalRotation : Quaternion.Multiply(rot[p], bones[i].LocalRotation);
+                pos[i] = p < 0 ? bones[i].LocalPosition : pos[p] + RotationMath.Rotate(rot[p], bones[i].LocalPosition);
+            }
+            var back = HumanoidRig.FromAvatarSpace(names, parents, pos, rot);
+            for (int i = 0; i < bones.Length; i++)
+            {
+                Assert.IsTrue((back.Bones[i].LocalPosition - bones[i].LocalPosition).Length() < 1e-5f, names[i]);
+                Assert.IsTrue(RotationMath.AngleDegrees(back.Bones[i].LocalRotation, bones[i].LocalRotation) < 0.01f, names[i]);
+            }
+        }
+
+        [Test]
         public void WrongRotationCountIsRejected()
         {
             var s = Source();
