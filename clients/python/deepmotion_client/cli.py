@@ -107,6 +107,8 @@ def _generate(client: MotionClient, args) -> int:
         before = skating(motion)["skating_ratio"]
         motion = pin_feet(motion, stream.contacts)
         print(f"feet: skating ratio {before:.2f} -> {skating(motion)['skating_ratio']:.2f} with contact cleanup")
+    elif not args.no_foot_cleanup:
+        print("feet: the stream carries no foot contacts (a recording made without them?); no cleanup")
     canonical = motion  # the preview shows the canonical skeleton
     if retargeter is not None:
         motion = retargeter.apply_motion(motion)
