@@ -18,3 +18,6 @@ time .venv/bin/deepmotion train cascade --data "$DATA" --tokenizer "$RUNS/tokeni
 rm -rf engine/assets/default
 .venv/bin/deepmotion model export --model "$RUNS/cascade-default" --out engine/assets/default --dtype float16
 .venv/bin/deepmotion tokenizer eval --data "$DATA" --split test
+# The evaluator that `deepmotion eval` scores models with (about 25 minutes on 2 CPU cores).
+time .venv/bin/deepmotion train evaluator --data "$DATA" --out "$RUNS/evaluator" --steps 3000 --device "$DEVICE" \
+  --export engine/assets/evaluator

@@ -45,6 +45,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--steps", type=int, default=None, help="override train.steps")
     p.add_argument("--text-encoder", default="minilm", help="minilm or t5:DIR (must match the models it scores)")
     p.add_argument("--device", default="auto")
+    p.add_argument("--export", type=Path, default=None,
+                   help="also write a float16 copy without training state here (e.g. engine/assets/evaluator)")
     p.set_defaults(func=cmd_train_evaluator)
 
     p = sub.add_parser("model", help="manage text-to-motion model directories")
@@ -115,6 +117,13 @@ def cmd_train_evaluator(args) -> int:
         cfg.steps = args.steps
     train_evaluator(args.data, args.out, model_cfg, cfg, args.device, args.text_encoder)
     print(f"wrote {args.out}")
+    if args.export:
+        import torch
+
+        from ..checkpoint import copy_checkpoint
+        from ..models.evaluator import Evaluator
+        copy_checkpoint(args.out, args.export, Evaluator.KIND, torch.float16)
+        print(f"wrote {args.export} (float16)")
     return 0
 
 
