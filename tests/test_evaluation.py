@@ -159,7 +159,8 @@ def test_eval_cli_reports_every_row_with_intervals(tiny, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "| ground truth |" in text and "| retrieval baseline |" in text and "levels 1+2+3" in text
     result = json.loads(out.read_text())
-    assert set(result["rows"]) == {"ground truth", "level 1", "levels 1+2", "levels 1+2+3", "retrieval baseline"}
+    assert set(result["rows"]) == {"ground truth", "level 1", "levels 1+2", "levels 1+2+3",
+                                   "levels 1+2+3, feet cleaned", "retrieval baseline"}
     gt = result["rows"]["ground truth"]
     assert gt["fid"][0] == pytest.approx(0.0, abs=1e-6)            # ground truth against itself
     assert 0.0 <= gt["top1"][0] <= gt["top2"][0] <= gt["top3"][0] <= 1.0

@@ -54,7 +54,8 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
     ca, cb = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
     root_a = _sqrtm_psd(ca)
     cross = np.trace(_sqrtm_psd(root_a @ cb @ root_a))
-    return float(np.sum((mu_a - mu_b) ** 2) + np.trace(ca) + np.trace(cb) - 2 * cross)
+    # Clipped at 0: equal sets give a rounding-level negative otherwise.
+    return max(0.0, float(np.sum((mu_a - mu_b) ** 2) + np.trace(ca) + np.trace(cb) - 2 * cross))
 
 
 def mm_dist(text: np.ndarray, motion: np.ndarray) -> float:
