@@ -120,18 +120,18 @@ def format_bench(result: dict) -> str:
     e = result["engine"]
     lines = [f"device {result['device']}, torch threads {result['threads']}, medians of {result['runs']} runs",
              f"text encoding (one prompt): {e['text_encoding_ms']:.1f} ms", "",
-             f"engine, {e['clip_s']:g}-s clip | level 1 (s) | level 2 (s) | level 3 (s) | first level (s) | "
-             "final level (s) | real-time factor", "|---|---|---|---|---|---|---|"]
+             f"| engine, {e['clip_s']:g}-s clip | level 1 (s) | level 2 (s) | level 3 (s) | first level (s) | "
+             "final level (s) | real-time factor |", "|---|---|---|---|---|---|---|"]
     for r in e["rows"]:
         lv = r["level_compute_s"]
         cells = " | ".join(f"{lv[k]:.3f}" if k in lv else "-" for k in (1, 2, 3))
         lines.append(f"| batch {r['batch']} | {cells} | {r['first_level_s']:.3f} | {r['final_level_s']:.3f} | "
                      f"{r['real_time_factor']:.1f} |")
     if result.get("server"):
-        lines += ["", f"server over loopback, {result['server_seconds']:g}-s clips | time to first frame (s) | "
-                      "time to final level (s) | clips/s | real-time factor", "|---|---|---|---|---|"]
+        lines += ["", f"| server over loopback, {result['server_seconds']:g}-s clips | time to first frame (s) | "
+                      "time to final level (s) | clips/s | real-time factor |", "|---|---|---|---|---|"]
         for r in result["server"]:
-            lines.append(f"| {r['clients']} clients | {r['first_frame_s']:.3f} | {r['final_level_s']:.3f} | "
+            lines.append(f"| {r['clients']} client{'s' if r['clients'] > 1 else ''} | {r['first_frame_s']:.3f} | {r['final_level_s']:.3f} | "
                          f"{r['clips_per_s']:.2f} | {r['real_time_factor']:.1f} |")
     return "\n".join(lines)
 
