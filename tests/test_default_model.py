@@ -46,3 +46,21 @@ def test_committed_recordings_read_back_complete(name):
         stream.feed(r.response)
     assert stream.complete_level() == 3 and stream.end is not None
     assert np.isfinite(stream.motion().joint_positions()).all()
+
+
+def test_shipped_evaluator_loads_and_matches_a_recording_to_its_text():
+    """The evaluator `deepmotion eval` uses: checked on load, and it places the recorded
+    right-hand wave nearer to a waving caption than to walking or bowing ones."""
+    from deepmotion.engine.assets import default_evaluator_path
+    from deepmotion.engine.models.evaluator import Evaluator
+    from deepmotion.engine.representation import dmv1
+    ev = Evaluator.load(default_evaluator_path())
+    stream = MotionStream()
+    for rec in read_recording(FIXTURES / "wave-right-3s.dmrec"):
+        stream.feed(rec.response)
+    motion = ev.embed_motions([dmv1.encode(stream.motion())])
+    texts = ev.embed_texts(["a person waves with the right hand", "a person walks forward", "a person bows"])
+    dist = np.linalg.norm(texts - motion, axis=1)
+    assert dist[0] < dist[1] and dist[0] < dist[2], dist
+    size = sum(f.stat().st_size for f in default_evaluator_path().iterdir())
+    assert size < 3_000_000
