@@ -5,7 +5,7 @@ from motion_fixtures import walking_motion
 from rigs import apose_rotated_rig, tpose_mixamo_rig, unreal_rig, write_rig_bvh
 from unity_vectors import VECTORS, compute, read_vectors, to_unity_quat, to_unity_vec
 
-from deepmotion_client.motion.bvh import write_bvh
+from deepmotion_client.motion.bvh import read_bvh, write_bvh
 from deepmotion_client.motion.clip import Motion
 from deepmotion_client.motion.export import save_gltf
 from deepmotion_client.motion.feet import pin_feet, skating
@@ -200,8 +200,11 @@ def test_target_bvh_missing_mapped_joints_is_one_clear_error(tmp_path):
     path, _ = _bvh_rig(tmp_path, "tpose-mixamo-cm-fingers")
     text = path.read_text().replace("mixamorig:LeftHand", "mixamorig:LeftPaw")
     (tmp_path / "paw.bvh").write_text(text)
-    with pytest.raises(RetargetError, match="missing required humanoid joints: LeftHand"):
+    with pytest.raises(RetargetError, match="names joints this file does not have: LeftHand -> mixamorig:LeftHand"):
         load_target_rig(tmp_path / "paw.bvh", "mixamo")
+    with pytest.raises(RetargetError, match="missing required humanoid joints: LeftHand"):
+        # The same file with a map given as a dict (as from a JSON file): the retargeter names it too.
+        load_target_rig(tmp_path / "paw.bvh", resolve_names(read_bvh(tmp_path / "paw.bvh").skeleton.names, MIXAMO))
 
 
 def test_retargeted_bvh_imports_in_blender_with_our_joint_positions(tmp_path):

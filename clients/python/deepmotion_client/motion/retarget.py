@@ -315,6 +315,12 @@ def load_target_rig(path, joint_map: str | dict | None = "auto", rest_frame: int
         mapping = dict(joint_map)
     elif joint_map in MAPS:
         mapping = resolve_names(names, MAPS[joint_map])
+        absent = [f"{c} -> {MAPS[joint_map][c]}" for c in REQUIRED if c not in mapping]
+        if absent:
+            best, _ = guess_map(names)
+            raise RetargetError(f"{path}: the {joint_map} map names joints this file does not have: "
+                                f"{', '.join(absent)} (the built-in map that fits best is '{best}'; "
+                                "or pass a JSON map)")
     elif Path(joint_map).suffix == ".json":
         try:
             mapping = json.loads(Path(joint_map).read_text())
