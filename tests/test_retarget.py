@@ -306,3 +306,16 @@ def test_skating_ratio_counts_skidding_grounded_frames():
     assert skating(sliding)["grounded_speed_m_s"] == pytest.approx(2.0)
     standing = Motion(m.skeleton, np.tile(m.skeleton.offsets[0], (40, 1)), still, 20.0)
     assert skating(standing) == {"skating_ratio": 0.0, "grounded_speed_m_s": 0.0}
+
+
+def test_a_canonical_clip_read_back_from_bvh_retargets_like_the_original(tmp_path):
+    """BVH files list joints depth-first; apply_motion matches them by name, not by position."""
+    m = walking_motion()
+    write_bvh(tmp_path / "walk.bvh", m, scale=100)
+    back = read_bvh(tmp_path / "walk.bvh", scale=0.01).to_motion()
+    assert back.skeleton.names != m.skeleton.names
+    skeleton, rest = apose_rotated_rig()
+    r = Retargeter(skeleton, resolve_names(skeleton.names, VRM), rest)
+    np.testing.assert_allclose(r.apply_motion(back).joint_positions(), r.apply_motion(m).joint_positions(), atol=1e-5)
+    with pytest.raises(RetargetError, match="lacks"):
+        r.apply_motion(Motion(skeleton, np.zeros((2, 3)), np.tile(rest, (2, 1, 1)), 20))

@@ -280,6 +280,15 @@ class Retargeter:
         return root, quat_normalize(local)
 
     def apply_motion(self, motion: Motion) -> Motion:
+        """Retarget a clip on the canonical skeleton, its joints in any order (a BVH file read back
+        lists them depth-first)."""
+        names = list(motion.skeleton.names)
+        if names != CANONICAL_NAMES:
+            missing = sorted(set(CANONICAL_NAMES) - set(names))
+            if missing:
+                raise RetargetError(f"source motion must be on the canonical skeleton; it lacks {', '.join(missing)}")
+            order = [names.index(n) for n in CANONICAL_NAMES]
+            motion = Motion(self.source, motion.root_positions, motion.local_rotations[:, order], motion.fps)
         root, local = self.apply(motion.root_positions, motion.local_rotations)
         return Motion(self.target, root, local, motion.fps)
 
