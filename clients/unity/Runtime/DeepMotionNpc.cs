@@ -82,8 +82,17 @@ namespace DeepMotion.Bridge
                 Output = new OutputOptions { RootMotion = V1.RootMotion.World },
             };
             if (seed >= 0) { request.Seed = (ulong)seed; request.HasSeed = true; }
+            MotionStreamClient client;
+            try
+            {
+                client = new MotionStreamClient(address, token) { Reconnect = reconnect };
+            }
+            catch (ArgumentException e)
+            {
+                onError.Invoke(e.Message);
+                return;
+            }
             var cts = cancellation = new CancellationTokenSource();
-            var client = new MotionStreamClient(address, token) { Reconnect = reconnect };
             Task.Run(async () =>
             {
                 try
@@ -103,7 +112,16 @@ namespace DeepMotion.Bridge
         {
             Stop();
             Prepare();
-            var records = RecordingReader.Parse(recording, "recording");
+            System.Collections.Generic.List<RecordedMessage> records;
+            try
+            {
+                records = RecordingReader.Parse(recording, "recording");
+            }
+            catch (RecordingFormatException e)
+            {
+                onError.Invoke(e.Message);
+                return;
+            }
             var cts = cancellation = new CancellationTokenSource();
             Task.Run(async () =>
             {

@@ -63,7 +63,20 @@ namespace DeepMotion.Bridge
         /// <summary>Main thread, once per frame (LateUpdate, after the Animator).</summary>
         public void Tick(float deltaTime)
         {
-            while (inbox.TryDequeue(out var m)) Handle(m);
+            while (inbox.TryDequeue(out var m))
+            {
+                try
+                {
+                    Handle(m);
+                }
+                catch (ArgumentException e)
+                {
+                    // A stream this avatar cannot play (skeleton mismatch, malformed chunk): report it,
+                    // keep what was already received playing, never throw out of LateUpdate.
+                    Buffer?.End();
+                    Failed?.Invoke(e.Message);
+                }
+            }
             while (errors.TryDequeue(out var e))
             {
                 Buffer?.End();
