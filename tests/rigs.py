@@ -157,3 +157,62 @@ def write_rig_bvh(path, skeleton, rest, units=100.0):
     from deepmotion_client.motion.clip import Motion
     write_bvh(path, Motion(skeleton, skeleton.offsets[:1], rest[None], 30.0), scale=units)
     return path
+
+
+def write_skinned_gltf(path, skeleton, rest, armature_rotation=(0.0, 0.0, 0.0, 1.0), vrm=True):
+    """A small skinned glTF character: an 'Armature' node (rotated) holding the skeleton's joint
+    nodes (rest local transforms), a one-triangle-per-bone mesh bound to them, and (vrm=True)
+    a VRM 0.x humanoid table naming the bones by node."""
+    import pygltflib as g
+
+    from deepmotion_client.motion.rotations import quat_to_matrix
+    n = len(skeleton)
+    world_pos, world_rot = skeleton.forward_kinematics(skeleton.offsets[0], rest)
+    nodes = [g.Node(name="Armature", rotation=[float(v) for v in armature_rotation], children=[1])]
+    for j in range(n):
+        kids = [c + 1 for c in skeleton.children(j)]
+        nodes.append(g.Node(name=skeleton.names[j], translation=[float(v) for v in skeleton.offsets[j]],
+                            rotation=[float(v) for v in rest[j]], children=kids or None))
+    # One small triangle at each joint, fully weighted to it.
+    verts, joints, weights = [], [], []
+    for j in range(n):
+        for d in ([0.01, 0, 0], [0, 0.01, 0], [0, 0, 0.01]):
+            verts.append(world_pos[j] + np.array(d))
+            joints.append([j, 0, 0, 0])
+            weights.append([1.0, 0, 0, 0])
+    verts = np.array(verts, np.float32)
+    ibm = []
+    for j in range(n):
+        m = np.eye(4)
+        m[:3, :3] = quat_to_matrix(world_rot[j])
+        m[:3, 3] = world_pos[j]
+        ibm.append(np.linalg.inv(m).T.ravel())  # column-major
+    arrays = [verts.tobytes(), np.array(joints, np.uint16).tobytes(), np.array(weights, np.float32).tobytes(),
+              np.array(ibm, np.float32).tobytes(), np.arange(len(verts), dtype=np.uint16).tobytes()]
+    views, offset = [], 0
+    for a in arrays:
+        views.append(g.BufferView(buffer=0, byteOffset=offset, byteLength=len(a)))
+        offset += len(a) + (-len(a) % 4)
+    blob = b"".join(a + b"\0" * (-len(a) % 4) for a in arrays)
+    accessors = [
+        g.Accessor(bufferView=0, componentType=g.FLOAT, count=len(verts), type=g.VEC3,
+                   min=verts.min(0).tolist(), max=verts.max(0).tolist()),
+        g.Accessor(bufferView=1, componentType=g.UNSIGNED_SHORT, count=len(verts), type=g.VEC4),
+        g.Accessor(bufferView=2, componentType=g.FLOAT, count=len(verts), type=g.VEC4),
+        g.Accessor(bufferView=3, componentType=g.FLOAT, count=n, type=g.MAT4),
+        g.Accessor(bufferView=4, componentType=g.UNSIGNED_SHORT, count=len(verts), type=g.SCALAR),
+    ]
+    mesh = g.Mesh(primitives=[g.Primitive(attributes=g.Attributes(POSITION=0, JOINTS_0=1, WEIGHTS_0=2), indices=4)])
+    nodes.append(g.Node(name="Body", mesh=0, skin=0))
+    gltf = g.GLTF2(asset=g.Asset(version="2.0"), scene=0, scenes=[g.Scene(nodes=[0, n + 1])], nodes=nodes,
+                   meshes=[mesh], skins=[g.Skin(joints=list(range(1, n + 1)), inverseBindMatrices=3, skeleton=1)],
+                   accessors=accessors, bufferViews=views, buffers=[g.Buffer(byteLength=len(blob))])
+    if vrm:
+        canonical = {c[0].lower() + c[1:] for c in CANONICAL_NAMES}
+        bones = [{"bone": nm[0].lower() + nm[1:], "node": j + 1} for j, nm in enumerate(skeleton.names)
+                 if nm[0].lower() + nm[1:] in canonical]
+        gltf.extensions = {"VRM": {"humanoid": {"humanBones": bones}}}
+        gltf.extensionsUsed = ["VRM"]
+    gltf.set_binary_blob(blob)
+    gltf.save_binary(str(path))
+    return path

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 from motion_fixtures import walking_motion
-from rigs import apose_rotated_rig, tpose_mixamo_rig, unreal_rig, write_rig_bvh
+from rigs import apose_rotated_rig, tpose_mixamo_rig, unreal_rig, write_rig_bvh, write_skinned_gltf
 from unity_vectors import VECTORS, compute, read_vectors, to_unity_quat, to_unity_vec
 
 from deepmotion_client.motion.bvh import read_bvh, write_bvh
@@ -319,3 +319,65 @@ def test_a_canonical_clip_read_back_from_bvh_retargets_like_the_original(tmp_pat
     np.testing.assert_allclose(r.apply_motion(back).joint_positions(), r.apply_motion(m).joint_positions(), atol=1e-5)
     with pytest.raises(RetargetError, match="lacks"):
         r.apply_motion(Motion(skeleton, np.zeros((2, 3)), np.tile(rest, (2, 1, 1)), 20))
+
+
+# -- glTF characters ---------------------------------------------------------------------------
+
+def _gltf_world_positions(path, frame):
+    """Joint world positions of a glTF file at one animation frame, computed from the file's own
+    node transforms and animation data (an independent read of what we wrote)."""
+    import pygltflib
+    from deepmotion_client.motion.gltf_rig import _local_matrix
+    g = pygltflib.GLTF2().load(str(path))
+    blob = g.binary_blob()
+
+    def read(i, width):
+        acc = g.accessors[i]
+        view = g.bufferViews[acc.bufferView]
+        return np.frombuffer(blob[view.byteOffset:view.byteOffset + acc.count * width * 4], np.float32).reshape(-1, width)
+    anim = g.animations[-1]
+    for ch in anim.channels:
+        values = read(g.animations[-1].samplers[ch.sampler].output, 4 if ch.target.path == "rotation" else 3)
+        setattr(g.nodes[ch.target.node], ch.target.path, values[frame].tolist())
+    parent = {c: i for i, n in enumerate(g.nodes) for c in (n.children or [])}
+
+    def world(i):
+        m = _local_matrix(g.nodes[i])
+        return m if i not in parent else world(parent[i]) @ m
+    return {g.nodes[j].name: world(j)[:3, 3] for j in g.skins[0].joints}, g
+
+
+def test_gltf_character_gets_the_animation_with_its_mesh_and_skin(tmp_path):
+    pytest.importorskip("pygltflib")
+    from deepmotion_client.motion.gltf_rig import save_gltf_animation
+    from deepmotion_client.motion.rotations import quat_normalize
+    skeleton, rest = apose_rotated_rig()
+    tilt = quat_normalize(np.array([0.0, 0.3826834, 0.0, 0.9238795]))  # armature turned 45 deg about +Y
+    src = write_skinned_gltf(tmp_path / "avatar.vrm", skeleton, rest, tilt)
+    r, units = load_target_rig(src)  # auto: the file's VRM humanoid table
+    assert units == 1.0 and r.map["LeftUpperArm"] == "leftUpperArm"
+    assert r.gltf_rig.humanoid_map == r.map
+    m = walking_motion(30, turn=0.8)
+    out = r.apply_motion(m)
+    dst = tmp_path / "avatar-walk.glb"
+    save_gltf_animation(r.gltf_rig, out, dst)
+    ours = out.joint_positions()
+    for frame in (0, 17, 29):
+        seen, g = _gltf_world_positions(dst, frame)
+        for name, pos in seen.items():
+            np.testing.assert_allclose(pos, ours[frame, out.skeleton.index(name)], atol=1e-4)
+    assert len(g.meshes) == 1 and len(g.skins) == 1 and g.skins[0].inverseBindMatrices is not None
+    assert g.extensions["VRM"]["humanoid"]["humanBones"]
+    anim = g.animations[-1]
+    assert len(anim.channels) == len(skeleton) + 1
+
+
+def test_gltf_without_a_skin_is_rejected(tmp_path):
+    pygltflib = pytest.importorskip("pygltflib")
+    empty = pygltflib.GLTF2(asset=pygltflib.Asset(version="2.0"), nodes=[pygltflib.Node(name="a")])
+    empty.save_json(str(tmp_path / "plain.gltf"))
+    with pytest.raises(ValueError, match="no skin"):
+        load_target_rig(tmp_path / "plain.gltf")
+    (tmp_path / "broken.glb").write_bytes(b"glTF garbage")
+    with pytest.raises(ValueError, match="not a readable glTF"):
+        load_target_rig(tmp_path / "broken.glb")

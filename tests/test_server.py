@@ -283,6 +283,14 @@ def test_client_cli_retargets_onto_a_user_rig_with_clean_feet(server, tmp_path, 
     assert "feet:" not in capsys.readouterr().out and glb.read_bytes()[:4] == b"glTF"
     assert client_main(args[:-2] + ["--map", "unreal", "-o", str(out)]) == 2
     assert "the unreal map names joints this file does not have" in capsys.readouterr().err
+    # A VRM (glTF) character: the .glb out is the character's file with the animation added.
+    import pygltflib
+    from rigs import apose_rotated_rig, write_skinned_gltf
+    avatar = write_skinned_gltf(tmp_path / "avatar.vrm", *apose_rotated_rig())
+    glb_out = tmp_path / "avatar-walk.glb"
+    assert client_main(args[:-4] + ["--target-rig", str(avatar), "-o", str(glb_out)]) == 0
+    g = pygltflib.GLTF2().load(str(glb_out))
+    assert len(g.meshes) == 1 and len(g.skins) == 1 and len(g.animations) == 1
 
 
 def test_recorded_stream_replays_the_same_frames(server, tmp_path):

@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--timeout", type=float, default=120.0)
     g.add_argument("--record", type=Path, default=None, help="also save the stream with its timing (.dmrec)")
     g.add_argument("--target-rig", type=Path, default=None,
-                   help="retarget onto this BVH skeleton (its hierarchy and rest pose); BVH output keeps its units")
+                   help="retarget onto this character: a BVH skeleton (BVH output keeps its units) or a glTF / "
+                        "VRM file (.glb/.gltf output is a copy of it with the animation added)")
     g.add_argument("--map", default="auto",
                    help="joint map for --target-rig: mixamo, unreal, vrm, unity, canonical, bandai, auto, or a .json file")
     g.add_argument("--rest-frame", type=int, default=None,
@@ -68,7 +69,7 @@ def main(argv=None) -> int:
     except grpc.RpcError as e:
         print(f"deepmotion-client: {e.code().name}: {e.details()}", file=sys.stderr)
         return 1
-    except (StreamError, BVHError, RecordingError, RetargetError, OSError, ValueError) as e:
+    except (StreamError, BVHError, RecordingError, RetargetError, OSError, ValueError, RuntimeError) as e:
         print(f"deepmotion-client: error: {e}", file=sys.stderr)
         return 2
 
@@ -114,11 +115,16 @@ def _generate(client: MotionClient, args) -> int:
         motion = retargeter.apply_motion(motion)
         print(f"retargeted onto {args.target_rig} ({len(retargeter.map)} mapped joints, "
               f"{len(retargeter.report.unmapped_target_joints)} held at rest, scale {retargeter.scale:.3f})")
-        if args.out.suffix.lower() not in (".glb", ".gltf", ".npz"):
+        suffix = args.out.suffix.lower()
+        rig = getattr(retargeter, "gltf_rig", None)
+        if suffix in (".glb", ".gltf") and rig is not None:
+            from .motion.gltf_rig import save_gltf_animation
+            save_gltf_animation(rig, motion, args.out)  # the character's file with the animation added
+        elif suffix in (".glb", ".gltf", ".npz") or rig is not None:
+            save_motion(args.out, motion, args.units)
+        else:
             from .motion.bvh import write_bvh
             write_bvh(args.out, motion, scale=rig_units)
-        else:
-            save_motion(args.out, motion, args.units)
     else:
         save_motion(args.out, motion, args.units)
     print(f"wrote {args.out} (level {stream.complete_level()}, {motion.num_frames} frames)")

@@ -294,19 +294,32 @@ class Retargeter:
 
 
 def load_target_rig(path, joint_map: str | dict | None = "auto", rest_frame: int | None = None):
-    """A Retargeter onto the skeleton of a BVH file, and the factor from metres to the file's units.
+    """A Retargeter onto the skeleton of a BVH or glTF file (.glb, .gltf, .vrm), and the factor
+    from metres to the file's units.
 
-    joint_map: a built-in map name (mixamo, unreal, vrm, unity, canonical, bandai), "auto" (the
-    built-in map that covers most joints), a path to a JSON object {canonical: target}, or a dict.
-    rest_frame: the frame whose rotations are the rig's rest pose (rigs whose local axes are not
-    world-aligned keep their bind pose in a frame); None means the zero-rotation pose.
+    joint_map: a built-in map name (mixamo, unreal, vrm, unity, canonical, bandai), "auto" (a VRM
+    file's own humanoid table, else the built-in map that covers most joints), a path to a JSON
+    object {canonical: target}, or a dict.
+    rest_frame: for BVH, the frame whose rotations are the rig's rest pose (rigs whose local axes are
+    not world-aligned keep their bind pose in a frame); None means the zero-rotation pose. A glTF
+    rig's rest pose is its nodes' transforms. A glTF target is kept as `retargeter.gltf_rig`, so
+    the animation can be written into a copy of the file (mesh and skin included).
     """
-    import json
     from pathlib import Path
 
-    from .bvh import read_bvh
-    from .joint_maps import MAPS, guess_map, resolve_names
+    from .gltf_rig import GLTF_SUFFIXES, read_gltf_rig
 
+    if Path(path).suffix.lower() in GLTF_SUFFIXES:
+        if rest_frame is not None:
+            raise RetargetError("rest_frame: glTF rigs carry their rest pose in their nodes; leave it unset")
+        rig = read_gltf_rig(path)
+        if joint_map in (None, "auto") and rig.humanoid_map:
+            joint_map = rig.humanoid_map
+        retargeter = Retargeter(rig.skeleton, _resolve_map(path, rig.skeleton.names, joint_map), rig.rest_rotations)
+        retargeter.gltf_rig = rig
+        return retargeter, 1.0
+
+    from .bvh import read_bvh
     bvh = read_bvh(path)
     rest = None
     if rest_frame is not None:
@@ -314,15 +327,31 @@ def load_target_rig(path, joint_map: str | dict | None = "auto", rest_frame: int
             raise RetargetError(f"rest_frame: {rest_frame} is outside the file's frames 0..{bvh.num_frames - 1}")
         rest = bvh.local_rotations[rest_frame]
     names = bvh.skeleton.names
+    mapping = _resolve_map(path, names, joint_map)
+    # Work in metres: leg length tells the file's units (BVH from DCC tools is often in cm).
+    probe = Retargeter(bvh.skeleton, mapping, rest)
+    to_metres = 0.01 if probe.scale > 20 else 1.0
+    skeleton = Skeleton(list(names), list(bvh.skeleton.parents), bvh.skeleton.offsets * to_metres,
+                        {k: v * to_metres for k, v in bvh.skeleton.end_sites.items()})
+    return Retargeter(skeleton, mapping, rest), 1.0 / to_metres
+
+
+def _resolve_map(path, names: list[str], joint_map) -> dict[str, str]:
+    import json
+    from pathlib import Path
+
+    from .joint_maps import MAPS, guess_map, resolve_names
+
     if joint_map is None or joint_map == "auto":
         name, mapping = guess_map(names)
         if len(mapping) < len(REQUIRED):
             raise RetargetError(f"{path}: no built-in joint map fits this skeleton (best: {name}, {len(mapping)} "
                                 f"joints); pass --map with a JSON file {{canonical name: joint name}}. "
                                 f"Joints in the file: {', '.join(names)}")
-    elif isinstance(joint_map, dict):
-        mapping = dict(joint_map)
-    elif joint_map in MAPS:
+        return mapping
+    if isinstance(joint_map, dict):
+        return dict(joint_map)
+    if joint_map in MAPS:
         mapping = resolve_names(names, MAPS[joint_map])
         absent = [f"{c} -> {MAPS[joint_map][c]}" for c in REQUIRED if c not in mapping]
         if absent:
@@ -330,18 +359,13 @@ def load_target_rig(path, joint_map: str | dict | None = "auto", rest_frame: int
             raise RetargetError(f"{path}: the {joint_map} map names joints this file does not have: "
                                 f"{', '.join(absent)} (the built-in map that fits best is '{best}'; "
                                 "or pass a JSON map)")
-    elif Path(joint_map).suffix == ".json":
+        return mapping
+    if Path(joint_map).suffix == ".json":
         try:
             mapping = json.loads(Path(joint_map).read_text())
         except (OSError, json.JSONDecodeError) as e:
             raise RetargetError(f"map file {joint_map}: {e}") from None
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
             raise RetargetError(f"map file {joint_map}: must be a JSON object {{canonical joint: target joint}}")
-    else:
-        raise RetargetError(f"map: {joint_map!r} is not a built-in map ({', '.join(MAPS)}, auto) or a .json file")
-    # Work in metres: leg length tells the file's units (BVH from DCC tools is often in cm).
-    probe = Retargeter(bvh.skeleton, mapping, rest)
-    to_metres = 0.01 if probe.scale > 20 else 1.0
-    skeleton = Skeleton(list(names), list(bvh.skeleton.parents), bvh.skeleton.offsets * to_metres,
-                        {k: v * to_metres for k, v in bvh.skeleton.end_sites.items()})
-    return Retargeter(skeleton, mapping, rest), 1.0 / to_metres
+        return mapping
+    raise RetargetError(f"map: {joint_map!r} is not a built-in map ({', '.join(MAPS)}, auto) or a .json file")
