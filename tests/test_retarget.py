@@ -372,6 +372,7 @@ def test_gltf_character_gets_the_animation_with_its_mesh_and_skin(tmp_path):
     assert len(anim.channels) == len(skeleton) + 1
 
 
+@pytest.mark.filterwarnings("ignore:pygltflib does not support:UserWarning")
 def test_gltf_without_a_skin_is_rejected(tmp_path):
     pygltflib = pytest.importorskip("pygltflib")
     empty = pygltflib.GLTF2(asset=pygltflib.Asset(version="2.0"), nodes=[pygltflib.Node(name="a")])
