@@ -120,6 +120,7 @@ namespace DeepMotion.Bridge.Tests
                     worst = Math.Max(worst, QuatDistance(pose.WorldRotations[b], f.World[b]));
                 }
             }
+            Console.WriteLine($"vectors {rig.Name}: {rig.Frames.Count} frames, largest difference from Python {worst:E2}");
             Assert.IsTrue(worst < Tolerance, $"{rig.Name}: largest difference from Python {worst}");
         }
     }
