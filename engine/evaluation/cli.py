@@ -21,6 +21,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mm-texts", type=int, default=30, help="captions used for MultiModality")
     p.add_argument("--mm-samples", type=int, default=10, help="generations per MultiModality caption")
     p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance (default: the model's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", type=Path, default=None, help="also write the results as JSON")
     p.add_argument("--device", default="auto")
@@ -42,7 +43,7 @@ def cmd_eval(args) -> int:
     pipe = load_cascade(args.model or default_model_path(), dev)
     evaluator = Evaluator.load(args.evaluator or default_evaluator_path(), dev, pipe.text_encoder)
     settings = EvalSettings(args.split, args.replications, args.max_clips, args.mm_texts, args.mm_samples,
-                            args.batch, None, args.seed)
+                            args.batch, args.guidance, args.seed)
     result = run_evaluation(pipe, evaluator, args.data, settings)
     print(format_results(result))
     print(f"\nwall time {result['wall_s']:.0f} s on {dev}")

@@ -86,11 +86,11 @@ def clean_feet(features: list[np.ndarray]) -> list[np.ndarray]:
     return out
 
 
-def _generate(pipeline, texts, durations, seeds, batch):
+def _generate(pipeline, texts, durations, seeds, batch, guidance=None):
     """Per level, the features of every prompt (levels 1..L), in order."""
     levels: dict[int, list] = {}
     for s in range(0, len(texts), batch):
-        for out in pipeline.generate(texts[s:s + batch], durations[s:s + batch], seeds[s:s + batch]):
+        for out in pipeline.generate(texts[s:s + batch], durations[s:s + batch], seeds[s:s + batch], guidance):
             levels.setdefault(out.level, []).extend(out.features)
     return levels
 
@@ -121,7 +121,7 @@ def run_evaluation(pipeline, evaluator, data, settings: EvalSettings, log=print)
         seeds = [settings.seed * 1_000_003 + rep * 100_003 + k for k in range(len(clips))]
         text_emb = evaluator.embed_texts(texts)
         tg = time.perf_counter()
-        generated = _generate(pipeline, texts, durations, seeds, settings.batch)
+        generated = _generate(pipeline, texts, durations, seeds, settings.batch, settings.guidance)
         gen_s = time.perf_counter() - tg
         rows = {"ground truth": gt, "retrieval baseline": baseline(texts, frames)}
         rows.update({names[lv]: generated[lv] for lv in range(1, levels + 1)})
@@ -131,7 +131,7 @@ def run_evaluation(pipeline, evaluator, data, settings: EvalSettings, log=print)
         mm_texts = [texts[k] for k in mm_pick for _ in range(settings.mm_samples)]
         mm_dur = [durations[k] for k in mm_pick for _ in range(settings.mm_samples)]
         mm_seeds = [seeds[-1] + 1 + j for j in range(len(mm_texts))]
-        mm_gen = _generate(pipeline, mm_texts, mm_dur, mm_seeds, settings.batch)
+        mm_gen = _generate(pipeline, mm_texts, mm_dur, mm_seeds, settings.batch, settings.guidance)
         for row, feats in rows.items():
             emb = gt_emb if row == "ground truth" else evaluator.embed_motions(feats)
             top = M.r_precision(text_emb, emb, np.random.default_rng([settings.seed, rep, 1]))
