@@ -62,6 +62,12 @@ def save_gltf(path, motion: Motion) -> None:
                    animations=[g.Animation(name="motion", channels=channels, samplers=samplers)],
                    accessors=accessors, bufferViews=views, buffers=[g.Buffer(byteLength=len(blob))])
     gltf.set_binary_blob(blob)
+    write_gltf(gltf, path)
+
+
+def write_gltf(gltf, path) -> None:
+    """.gltf as JSON with the buffer inlined, anything else as binary .glb."""
+    import pygltflib as g
     path = Path(path)
     if path.suffix.lower() == ".gltf":
         gltf.convert_buffers(g.BufferFormat.DATAURI)

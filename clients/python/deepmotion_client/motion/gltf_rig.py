@@ -198,9 +198,5 @@ def save_gltf_animation(rig: GltfRig, motion: Motion, path, name: str = "deepmot
     gltf.animations = (gltf.animations or []) + [g.Animation(name=name, channels=channels, samplers=samplers)]
     gltf.buffers[0].byteLength = len(blob)
     gltf.set_binary_blob(bytes(blob))
-    out = Path(path)
-    if out.suffix.lower() == ".gltf":
-        gltf.convert_buffers(g.BufferFormat.DATAURI)
-        gltf.save_json(str(out))
-    else:
-        gltf.save_binary(str(out))
+    from .export import write_gltf
+    write_gltf(gltf, path)
