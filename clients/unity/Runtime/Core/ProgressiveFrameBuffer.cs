@@ -9,9 +9,12 @@ namespace DeepMotion.Bridge.Core
     /// Why it exists: the server sends level 1 for the whole clip first and refines it after,
     /// so refinements often land on frames the player has already seen, chunks can arrive
     /// later than the playhead needs them, and a stream can stop early. The buffer keeps the
-    /// highest level per frame, cross-fades a refinement that replaces a frame already shown
-    /// (no pop), interpolates the 20 fps stream to the render rate (slerp), and on underrun
-    /// holds the last available pose and resumes from it when data arrives (no snap, no skip).
+    /// highest level per frame, cross-fades every refinement over CrossFadeSeconds from the
+    /// moment it lands, interpolates the 20 fps stream to the render rate (slerp), and on
+    /// underrun holds the last available pose and resumes from it when data arrives (no snap,
+    /// no skip). The fade covers frames ahead of the playhead too: those are the frames about
+    /// to be shown, and replacing them at once would make the pose on screen jump by the whole
+    /// refinement within one rendered frame (a 30 degree correction landing in ~83 ms).
     /// </summary>
     public sealed class ProgressiveFrameBuffer
     {
@@ -21,12 +24,11 @@ namespace DeepMotion.Bridge.Core
         readonly int[] level;
         readonly MotionPose scratchA, scratchB;
         int contiguous;
-        int highestShown = -1;
 
         public readonly int FrameCount;
         public readonly int JointCount;
         public readonly float Fps;
-        /// <summary>Seconds a refinement of an already shown frame takes to fade in.</summary>
+        /// <summary>Seconds a refinement takes to fade in, counted from its arrival.</summary>
         public float CrossFadeSeconds;
 
         /// <summary>Playhead in stream frames (fractional).</summary>
@@ -42,7 +44,7 @@ namespace DeepMotion.Bridge.Core
         public int Underruns { get; private set; }
         public float StalledSeconds { get; private set; }
         public bool Stalled { get; private set; }
-        /// <summary>Refined frames that replaced frames already shown (each one cross-faded).</summary>
+        /// <summary>Refined frames that replaced frames already held at a lower level (each one cross-faded).</summary>
         public int CrossFadedFrames { get; private set; }
         public bool Started => contiguous > 0;
         /// <summary>The stream ended and the playhead reached its last available frame.</summary>
@@ -82,7 +84,7 @@ namespace DeepMotion.Bridge.Core
 
         /// <summary>
         /// Stores a chunk (wire convention). Frames already held at a higher level are kept.
-        /// Returns how many frames were replaced after being shown (they cross-fade).
+        /// Returns how many held frames were replaced (they cross-fade from their current pose).
         /// </summary>
         public int AddChunk(int chunkLevel, int startFrame, int frameCount, float[] rootPositions, float[] localRotations)
         {
@@ -100,10 +102,9 @@ namespace DeepMotion.Bridge.Core
             {
                 int f = startFrame + i;
                 if (level[f] > chunkLevel) continue;
-                bool shown = level[f] > 0 && f <= highestShown;
-                if (shown)
+                if (level[f] > 0)
                 {
-                    // Fade from what is on screen now (which may itself be mid-fade).
+                    // Fade from what this frame shows now (which may itself be mid-fade).
                     if (fadeFrom[f] == null) fadeFrom[f] = new MotionPose(JointCount);
                     FramePose(f, scratchA);
                     fadeFrom[f].CopyFrom(scratchA);
@@ -173,7 +174,6 @@ namespace DeepMotion.Bridge.Core
             int f1 = Math.Min(f0 + 1, contiguous - 1);
             float t = Math.Min(1f, Math.Max(0f, PlayheadFrames - f0));
             if (t <= 0f) f1 = f0;
-            highestShown = Math.Max(highestShown, f1);
             FramePose(f0, scratchA);
             if (f1 == f0)
             {

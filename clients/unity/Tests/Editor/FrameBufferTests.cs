@@ -38,7 +38,7 @@ namespace DeepMotion.Bridge.Tests
         [Test]
         public void KeepsTheHighestLevelWhateverTheArrivalOrder()
         {
-            var b = new ProgressiveFrameBuffer(10, Joints, 20f);
+            var b = new ProgressiveFrameBuffer(10, Joints, 20f, crossFadeSeconds: 0f);
             Add(b, 2, 5, 5);   // a refinement before the coarse level
             Add(b, 1, 0, 10);
             Add(b, 3, 0, 3);
@@ -65,7 +65,7 @@ namespace DeepMotion.Bridge.Tests
         }
 
         [Test]
-        public void RefinementOfShownFrameCrossFades()
+        public void RefinementCrossFadesFromItsArrivalOnShownAndUpcomingFrames()
         {
             var b = new ProgressiveFrameBuffer(10, Joints, 20f, crossFadeSeconds: 0.2f);
             Add(b, 1, 0, 10);
@@ -73,7 +73,9 @@ namespace DeepMotion.Bridge.Tests
             int faded = b.AddChunk(2, 0, 1, new float[] { 200, 0, 0 }, new float[] { 0, 0, 0, 1, 0, 0, 0, 1 });
             Assert.AreEqual(1, faded);
             Assert.AreEqual(0f, b.CrossFadeWeight(0), 1e-6f);
-            Assert.AreEqual(1f, b.CrossFadeWeight(5), 1e-6f, "frames not yet shown are replaced at once");
+            Assert.AreEqual(1f, b.CrossFadeWeight(5), 1e-6f, "a frame the refinement does not cover is untouched");
+            b.AddChunk(2, 6, 1, new float[] { 206, 0, 0 }, new float[] { 0, 0, 0, 1, 0, 0, 0, 1 });
+            Assert.AreEqual(0f, b.CrossFadeWeight(6), 1e-6f, "a frame ahead of the playhead fades too");
             Assert.AreEqual(100f, Sample(b).Root.X, 1e-3f, "no pop when the refinement lands");
             // Hold the playhead on frame 0 by seeking back while the clock runs.
             b.Advance(0.05f); b.Seek(0f);
@@ -88,6 +90,58 @@ namespace DeepMotion.Bridge.Tests
             b.Advance(0.2f); b.Seek(0f);
             Assert.AreEqual(1f, b.CrossFadeWeight(0), 1e-6f);
             Assert.AreEqual(200f, Sample(b).Root.X, 1e-3f);
+        }
+
+        /// <summary>
+        /// A 30 degree correction lands while the clip plays at 60 fps. With a 0.25 s fade the pose
+        /// on screen may turn by at most 30 x (1/60) / 0.25 = 2 degrees per rendered frame, whether
+        /// the corrected frames were already shown or are just ahead of the playhead.
+        /// </summary>
+        [TestCase(0.25f, 60f, 0)]
+        [TestCase(0.25f, 60f, 37)]
+        [TestCase(0.5f, 144f, 12)]
+        public void ThirtyDegreeRefinementTurnsAtMostItsFadeRatePerRenderFrame(float fade, float renderFps, int landingFrame)
+        {
+            const int frames = 200;
+            var b = new ProgressiveFrameBuffer(frames, Joints, 20f, crossFadeSeconds: fade);
+            AddTurned(b, 1, 0f, frames);
+            var pose = new MotionPose(Joints);
+            var previous = new MotionPose(Joints);
+            float dt = 1f / renderFps, worst = 0f;
+            bool landed = false, any = false;
+            for (int tick = 0; tick < (int)(6f * renderFps); tick++)
+            {
+                if (!landed && b.PlayheadFrames >= landingFrame)
+                {
+                    AddTurned(b, 2, 30f, frames);  // the whole clip, shown and upcoming frames alike
+                    landed = true;
+                }
+                b.Advance(dt);
+                Assert.IsTrue(b.Sample(pose));
+                if (any) worst = Math.Max(worst, RotationMath.AngleDegrees(previous.Rotations[1], pose.Rotations[1]));
+                previous.CopyFrom(pose);
+                any = true;
+            }
+            float bound = 30f * dt / fade;
+            Console.WriteLine($"refinement 30 deg, fade {fade} s at {renderFps} fps: largest step {worst:F4} deg (bound {bound:F4})");
+            Assert.IsTrue(landed);
+            // 5e-3 deg: what float acos can resolve for steps this small.
+            Assert.IsTrue(worst <= bound + 5e-3f, $"largest step {worst:F4} deg per render frame, bound {bound:F4}");
+            Assert.AreEqual(30f, RotationMath.AngleDegrees(Quaternion.Identity, pose.Rotations[1]), 1e-2f, "the refinement is fully in");
+        }
+
+        static void AddTurned(ProgressiveFrameBuffer buffer, int level, float degrees, int count)
+        {
+            var root = new float[3 * count];
+            var rot = new float[4 * Joints * count];
+            var q = Quaternion.CreateFromAxisAngle(Vector3.UnitX, (float)(degrees * Math.PI / 180));
+            for (int i = 0; i < count; i++)
+            {
+                int o = 4 * Joints * i;
+                rot[o + 3] = 1f;
+                rot[o + 4] = q.X; rot[o + 5] = q.Y; rot[o + 6] = q.Z; rot[o + 7] = q.W;
+            }
+            buffer.AddChunk(level, 0, count, root, rot);
         }
 
         [Test]

@@ -99,7 +99,7 @@ namespace DeepMotion.Bridge.Tests
         }
 
         /// <summary>The stream skeleton itself, described as a Unity avatar (T-pose, mirrored X).</summary>
-        static RigBone[] SameAsSource(MotionSkeleton s)
+        internal static RigBone[] SameAsSource(MotionSkeleton s)
         {
             var bones = new RigBone[s.Count];
             for (int j = 0; j < s.Count; j++)

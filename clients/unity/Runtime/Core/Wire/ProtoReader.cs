@@ -12,9 +12,9 @@ namespace DeepMotion.Bridge.Core.Wire
 
     /// <summary>
     /// Just enough of the protobuf wire format (varints, fixed32, length-delimited, packed
-    /// repeated) to read GenerateResponse. The Core stays free of Google.Protobuf so that it
-    /// compiles outside Unity and a recording can be replayed with no gRPC installed; the
-    /// Transport uses the generated Google.Protobuf classes instead.
+    /// repeated) to read GenerateResponse and ModelInfo. The Core stays free of Google.Protobuf
+    /// so that it compiles outside Unity, a recording replays with no gRPC installed, and the
+    /// gRPC transport parses live streams with the same code (through a Marshaller).
     /// </summary>
     public struct ProtoReader
     {

@@ -104,7 +104,7 @@ namespace DeepMotion.Bridge.Core.Wire
             return h;
         }
 
-        static MotionSkeleton DecodeSkeleton(ProtoReader r)
+        internal static MotionSkeleton DecodeSkeleton(ProtoReader r)
         {
             var names = new List<string>();
             var parents = new List<int>();
