@@ -2,7 +2,7 @@
 
 Unity ignores assets without a .meta inside an immutable (installed) package, and GUIDs must be
 stable, so new ones are derived from the asset's path. Folders ending in '~' are hidden from
-Unity and get none.
+Unity and get none, except the samples under Samples~ (imported into Assets with their GUIDs).
 
     python tools/unity_meta.py
 """
@@ -13,7 +13,8 @@ from pathlib import Path
 
 UNITY = Path(__file__).resolve().parents[1] / "clients" / "unity"
 IMPORTERS = {".cs": "MonoImporter", ".asmdef": "AssemblyDefinitionImporter", ".json": "PackageManifestImporter",
-             ".md": "TextScriptImporter", ".txt": "TextScriptImporter", ".xml": "TextScriptImporter"}
+             ".md": "TextScriptImporter", ".txt": "TextScriptImporter", ".xml": "TextScriptImporter",
+             ".bytes": "TextScriptImporter"}
 MONO = """MonoImporter:
   externalObjects: {}
   serializedVersion: 2
@@ -27,7 +28,12 @@ MONO = """MonoImporter:
 
 
 def hidden(path: Path) -> bool:
-    return any(part.endswith("~") or part.startswith(".") for part in path.relative_to(UNITY).parts)
+    """Unity skips 'name~' folders, but Samples~ is copied into a project on import: its files
+    need .meta files with stable GUIDs so the sample scene's references survive the copy."""
+    parts = path.relative_to(UNITY).parts
+    if parts and parts[0] == "Samples~":
+        return len(parts) == 1 or any(part.startswith(".") for part in parts)
+    return any(part.endswith("~") or part.startswith(".") for part in parts)
 
 
 def meta_text(path: Path) -> str:

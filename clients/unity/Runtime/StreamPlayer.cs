@@ -1,142 +1,104 @@
-using System;
-using System.Collections.Concurrent;
 using DeepMotion.Bridge.Core;
-using DeepMotion.Bridge.Core.Wire;
 using UnityEngine;
+#if DEEPMOTION_NAVMESH
+using UnityEngine.AI;
+#endif
 
 namespace DeepMotion.Bridge
 {
+    /// <summary>Who carries the stream's root motion.</summary>
+    public enum RootMotionTarget
+    {
+        /// <summary>Writes transform.position and rotation.</summary>
+        Transform,
+        /// <summary>CharacterController.Move (collisions, slopes; gravity stays yours).</summary>
+        CharacterController,
+        /// <summary>NavMeshAgent.Move (stays on the navmesh). Needs the AI module.</summary>
+        NavMeshAgent,
+    }
+
     /// <summary>
-    /// Glue between a stream (network or recording, any thread) and an avatar (main thread):
-    /// messages queue up, the main thread feeds them to the Core's frame buffer, samples it at
-    /// the render rate, retargets and writes the bone transforms.
+    /// Copies a MotionPlayback result onto an avatar's transforms, after the Animator has posed
+    /// them (LateUpdate): the stream's pose blended over the Animator's by the playback weight,
+    /// root motion as deltas through the chosen target. Allocation-free per frame.
     /// </summary>
     public sealed class StreamPlayer
     {
-        readonly ConcurrentQueue<StreamMessage> inbox = new ConcurrentQueue<StreamMessage>();
-        readonly ConcurrentQueue<string> errors = new ConcurrentQueue<string>();
-        readonly HumanoidRig rig;
-        readonly Transform[] bones;
         readonly Transform avatarRoot;
-        HumanoidRetargeter retargeter;
-        RetargetedPose pose;
-        MotionPose sample;
-        int reportedLevel;
-        bool completedReported;
-        Vector3 originPosition;
-        Quaternion originRotation;
+        readonly Transform[] bones;
+        readonly Quaternion[] animatorRotations;
+        readonly Vector3 restHips;
+        CharacterController controller;
+#if DEEPMOTION_NAVMESH
+        NavMeshAgent agent;
+#endif
 
-        public ProgressiveFrameBuffer Buffer { get; private set; }
-        public StreamHeaderData Header { get; private set; }
-        public float CrossFadeSeconds = 0.25f;
+        public MotionPlayback Playback { get; }
         public bool RootMotion = true;
-
-        public event Action<int> LevelArrived;
-        public event Action Completed;
-        public event Action<string> Failed;
+        public RootMotionTarget RootMotionTarget = RootMotionTarget.Transform;
 
         public StreamPlayer(Animator animator)
         {
             avatarRoot = animator.transform;
-            rig = AvatarRig.Build(animator, out bones);
+            var rig = AvatarRig.Build(animator, out bones);
+            animatorRotations = new Quaternion[bones.Length];
+            var h = rig.Bones[0].LocalPosition;
+            restHips = new Vector3(h.X, h.Y, h.Z);
+            Playback = new MotionPlayback(rig);
         }
 
-        /// <summary>Thread-safe: called from the network or replay thread.</summary>
-        public void Post(StreamMessage message) => inbox.Enqueue(message);
-
-        /// <summary>Thread-safe: the stream failed or was cancelled; playback finishes what it has.</summary>
-        public void Fail(string reason)
-        {
-            errors.Enqueue(reason);
-        }
-
-        public void Reset()
-        {
-            while (inbox.TryDequeue(out _)) { }
-            while (errors.TryDequeue(out _)) { }
-            Buffer = null;
-            Header = null;
-            reportedLevel = 0;
-            completedReported = false;
-        }
-
-        /// <summary>Main thread, once per frame (LateUpdate, after the Animator).</summary>
+        /// <summary>Main thread, LateUpdate: advance the stream and write the bones.</summary>
         public void Tick(float deltaTime)
         {
-            while (inbox.TryDequeue(out var m))
-            {
-                try
-                {
-                    Handle(m);
-                }
-                catch (ArgumentException e)
-                {
-                    // A stream this avatar cannot play (skeleton mismatch, malformed chunk): report it,
-                    // keep what was already received playing, never throw out of LateUpdate.
-                    Buffer?.End();
-                    Failed?.Invoke(e.Message);
-                }
-            }
-            while (errors.TryDequeue(out var e))
-            {
-                Buffer?.End();
-                Failed?.Invoke(e);
-            }
-            if (Buffer == null) return;
-            Buffer.Advance(deltaTime);
-            if (Buffer.Sample(sample)) Apply();
-            if (Buffer.IsFinished && !completedReported)
-            {
-                completedReported = true;
-                Completed?.Invoke();
-            }
-        }
-
-        void Handle(StreamMessage m)
-        {
-            switch (m.Kind)
-            {
-                case StreamMessageKind.Header:
-                    Header = m.Header;
-                    retargeter = new HumanoidRetargeter(m.Header.Skeleton, rig);
-                    pose = new RetargetedPose(rig.Bones.Length);
-                    sample = new MotionPose(m.Header.Skeleton.Count);
-                    Buffer = new ProgressiveFrameBuffer(m.Header.FrameCount, m.Header.Skeleton.Count, m.Header.Fps, CrossFadeSeconds);
-                    originPosition = avatarRoot.position;
-                    originRotation = avatarRoot.rotation;
-                    break;
-                case StreamMessageKind.Chunk:
-                    if (Buffer == null) { Failed?.Invoke("a FrameChunk arrived before the StreamHeader"); return; }
-                    var c = m.Chunk;
-                    Buffer.AddChunk(c.Level, c.StartFrame, c.FrameCount, c.RootPositions, c.LocalRotations);
-                    int complete = Buffer.CompleteLevel;
-                    while (reportedLevel < complete) LevelArrived?.Invoke(++reportedLevel);
-                    break;
-                case StreamMessageKind.End:
-                    Buffer?.End();
-                    break;
-            }
-        }
-
-        void Apply()
-        {
-            retargeter.Retarget(sample.Root, sample.Rotations, pose);
-            var hips = new Vector3(pose.HipsPosition.X, pose.HipsPosition.Y, pose.HipsPosition.Z);
-            var restHips = rig.Bones[0].LocalPosition;
+            Playback.Tick(deltaTime);
+            if (!Playback.HasPose) return;
+            float w = Playback.Weight;
+            var pose = Playback.Pose;
+            var heading = Quaternion.identity;
             if (RootMotion)
             {
-                // The NPC's own transform travels; the hips keep their rest offset over it.
-                var travel = new Vector3(hips.x - restHips.X, 0f, hips.z - restHips.Z);
-                avatarRoot.position = originPosition + originRotation * travel;
+                var root = Playback.Root;
+                heading = ToUnity(root.HeadingInverse);
+                var step = avatarRoot.TransformVector(new Vector3(root.Delta.X, 0f, root.Delta.Z) * w);
+                var turn = Quaternion.AngleAxis(root.YawDelta * w, Vector3.up);
+                Move(step, turn);
             }
-            var hipsLocal = new Vector3(restHips.X, hips.y, restHips.Z);
-            bones[0].position = avatarRoot.TransformPoint(hipsLocal);
-            var rootRotation = avatarRoot.rotation;
+            // Hips: height from the stream; across the ground the GameObject carries the travel.
+            var hipsLocal = new Vector3(restHips.x, pose.HipsPosition.Y, restHips.z);
+            var frame = avatarRoot.rotation * heading;
+            for (int i = 0; i < bones.Length; i++) animatorRotations[i] = bones[i].rotation;
+            bones[0].position = Vector3.Lerp(bones[0].position, avatarRoot.TransformPoint(hipsLocal), w);
             for (int i = 0; i < bones.Length; i++)
             {
                 var q = pose.WorldRotations[i];
-                bones[i].rotation = rootRotation * new Quaternion(q.X, q.Y, q.Z, q.W);
+                var target = frame * new Quaternion(q.X, q.Y, q.Z, q.W);
+                bones[i].rotation = w >= 1f ? target : Quaternion.Slerp(animatorRotations[i], target, w);
             }
         }
+
+        void Move(Vector3 step, Quaternion turn)
+        {
+            switch (RootMotionTarget)
+            {
+                case RootMotionTarget.CharacterController:
+                    if (controller == null) controller = avatarRoot.GetComponent<CharacterController>();
+                    if (controller != null && controller.enabled) controller.Move(step);
+                    else avatarRoot.position += step;
+                    break;
+#if DEEPMOTION_NAVMESH
+                case RootMotionTarget.NavMeshAgent:
+                    if (agent == null) agent = avatarRoot.GetComponent<NavMeshAgent>();
+                    if (agent != null && agent.enabled && agent.isOnNavMesh) agent.Move(step);
+                    else avatarRoot.position += step;
+                    break;
+#endif
+                default:
+                    avatarRoot.position += step;
+                    break;
+            }
+            avatarRoot.rotation = avatarRoot.rotation * turn;
+        }
+
+        static Quaternion ToUnity(System.Numerics.Quaternion q) => new Quaternion(q.X, q.Y, q.Z, q.W);
     }
 }

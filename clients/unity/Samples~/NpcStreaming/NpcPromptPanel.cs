@@ -14,9 +14,11 @@ namespace DeepMotion.Bridge.Samples
         void Start()
         {
             if (npc == null) return;
-            npc.onLevelArrived.AddListener(level => status = $"level {level} arrived");
-            npc.onCompleted.AddListener(() => status = "done");
-            npc.onError.AddListener(message => status = "error: " + message);
+            var player = npc.GetComponent<DeepMotionPlayer>();
+            player.onLevelArrived.AddListener(level => status = $"level {level} arrived");
+            player.onCompleted.AddListener(() => status = "done, blending back to the Animator");
+            player.onReleased.AddListener(() => status = "idle");
+            player.onError.AddListener(message => status = "error: " + message);
         }
 
         void OnGUI()
@@ -32,7 +34,10 @@ namespace DeepMotion.Bridge.Samples
             GUILayout.Label($"duration {npc.duration:F1} s", GUILayout.Width(110));
             npc.duration = GUILayout.HorizontalSlider(npc.duration, 1f, 10f);
             GUILayout.EndHorizontal();
+            GUILayout.BeginHorizontal();
             if (GUILayout.Button("Generate")) { status = "streaming"; npc.Generate(); }
+            if (GUILayout.Button("Release")) npc.Release();
+            GUILayout.EndHorizontal();
             GUILayout.Label(status);
             GUILayout.EndArea();
         }

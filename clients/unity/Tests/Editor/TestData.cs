@@ -1,11 +1,13 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 
 namespace DeepMotion.Bridge.Tests
 {
     /// <summary>
-    /// Finds Tests/Editor/TestData: inside Unity (the package folder), from the repository
-    /// (scripts/test_unity_core.sh) or wherever DEEPMOTION_TEST_DATA points.
+    /// Finds Tests/Editor/TestData wherever the package lives: next to this source file (the
+    /// compiler records its path, so a package added from disk, from git or embedded in
+    /// Packages/ all work), or wherever DEEPMOTION_TEST_DATA points.
     /// </summary>
     static class TestData
     {
@@ -15,22 +17,17 @@ namespace DeepMotion.Bridge.Tests
             {
                 var env = Environment.GetEnvironmentVariable("DEEPMOTION_TEST_DATA");
                 if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return env;
-                var candidates = new[]
-                {
-                    Path.Combine("Packages", "com.deepmotion.bridge", "Tests", "Editor", "TestData"),
-                    Path.Combine("clients", "unity", "Tests", "Editor", "TestData"),
-                    Path.Combine("Tests", "Editor", "TestData"),
-                };
-                for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir != null; dir = dir.Parent)
-                    foreach (var c in candidates)
-                    {
-                        var p = Path.Combine(dir.FullName, c);
-                        if (Directory.Exists(p)) return p;
-                    }
-                throw new DirectoryNotFoundException("Tests/Editor/TestData not found; set DEEPMOTION_TEST_DATA");
+                var here = Path.Combine(Path.GetDirectoryName(SourceFile()) ?? "", "TestData");
+                if (Directory.Exists(here)) return here;
+                var embedded = Path.Combine("Packages", "com.deepmotion.bridge", "Tests", "Editor", "TestData");
+                if (Directory.Exists(embedded)) return Path.GetFullPath(embedded);
+                throw new DirectoryNotFoundException(
+                    $"Tests/Editor/TestData not found next to {SourceFile()} or in {embedded}; set DEEPMOTION_TEST_DATA");
             }
         }
 
         public static string File(string name) => Path.Combine(Dir, name);
+
+        static string SourceFile([CallerFilePath] string path = "") => path;
     }
 }
