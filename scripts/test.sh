@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: pytest for everything Python, then the Unity
-# package's plain C# core with its NUnit tests under Debian's mono. Tests that need ../shared
+# package: its plain C# core with its NUnit tests under Debian's mono, and a compile check of
+# every C# file of the package with and without the gRPC packages. Tests that need ../shared
 # (real data) skip with the reason when it is absent; the Blender import check skips without Blender.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,6 @@ missing=()
 command -v blender >/dev/null || missing+=(blender)
 command -v mcs >/dev/null || missing+=(mono-devel)
 command -v nunit-console >/dev/null || missing+=(nunit-console)
-command -v protoc >/dev/null || missing+=(protobuf-compiler)  # C# messages staleness check
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "test: installing ${missing[*]} (Debian)"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}") \
@@ -22,4 +22,6 @@ status=0
 .venv/bin/python -m pytest "$@" || status=$?
 echo "test: Unity package core (C#, NUnit under mono)"
 bash scripts/test_unity_core.sh || status=$?
+echo "test: Unity package compile check (every .cs file, with and without gRPC)"
+bash scripts/check_unity_compile.sh || status=$?
 exit $status

@@ -15,23 +15,44 @@ def test_manifest_has_what_the_package_manager_requires():
     assert manifest["displayName"] and manifest["description"]
 
 
-def test_each_assembly_folder_has_one_valid_asmdef():
-    names = set()
-    for folder in ("Runtime", "Editor", "Tests/Editor", "Tests/Runtime"):
-        asmdefs = list((UNITY / folder).glob("*.asmdef"))
-        assert len(asmdefs) == 1, folder
-        data = json.loads(asmdefs[0].read_text())
-        assert data["name"] == asmdefs[0].stem
-        names.add(data["name"])
-    for folder in ("Editor", "Tests/Editor", "Tests/Runtime"):
-        data = json.loads(next((UNITY / folder).glob("*.asmdef")).read_text())
-        assert "DeepMotion.Bridge" in data["references"]
+def asmdef(folder: str) -> dict:
+    found = list((UNITY / folder).glob("*.asmdef"))
+    assert len(found) == 1, folder
+    data = json.loads(found[0].read_text())
+    assert data["name"] == found[0].stem
+    return data
+
+
+GRPC_CONSTRAINTS = ["DEEPMOTION_YAHH", "DEEPMOTION_GRPC_NET_CLIENT || DEEPMOTION_GRPC"]
+
+
+def test_playback_assemblies_never_reference_grpc():
+    """A project without the gRPC packages must compile: playback, editor, tests and the replay sample."""
+    for folder in ("Runtime/Core", "Runtime", "Editor", "Tests/Editor", "Tests/Runtime", "Samples~/ReplayNpc"):
+        data = asmdef(folder)
+        assert all("Grpc" not in r and "YetAnotherHttpHandler" not in r for r in data["references"]), folder
+        assert "DEEPMOTION_YAHH" not in json.dumps(data.get("defineConstraints", [])), folder
+    assert asmdef("Tests/Editor")["references"][0] == "DeepMotion.Bridge.Core"
+    assert "DeepMotion.Bridge" not in asmdef("Tests/Editor")["references"], "core tests need only the core"
+
+
+def test_grpc_assemblies_switch_on_only_with_their_packages():
+    for folder in ("Runtime/Grpc", "Editor/Grpc", "Samples~/NpcStreaming"):
+        data = asmdef(folder)
+        assert data["defineConstraints"] == GRPC_CONSTRAINTS, folder
+        defines = {(v["name"], v["define"]) for v in data["versionDefines"]}
+        assert ("com.cysharp.yetanotherhttphandler", "DEEPMOTION_YAHH") in defines
+        assert ("org.nuget.grpc.net.client", "DEEPMOTION_GRPC_NET_CLIENT") in defines
+    assert "WebGL" in asmdef("Runtime/Grpc")["excludePlatforms"]
+    assert not asmdef("Runtime")["excludePlatforms"], "playback (replay) works on WebGL"
 
 
 def test_every_asset_has_a_meta_file_with_a_unique_guid():
     guids = []
     for path in UNITY.rglob("*"):
-        hidden = any(part.endswith("~") for part in path.relative_to(UNITY).parts)  # Unity skips "name~"
+        parts = path.relative_to(UNITY).parts
+        # Unity skips "name~" folders, except that samples are copied into projects with their .meta files.
+        hidden = any(part.endswith("~") for part in parts) and not (parts[0] == "Samples~" and len(parts) > 1)
         if path.suffix == ".meta" or path == UNITY or hidden:
             continue
         meta = path.with_name(path.name + ".meta")
@@ -40,15 +61,24 @@ def test_every_asset_has_a_meta_file_with_a_unique_guid():
     assert len(guids) == len(set(guids))
 
 
-def test_package_has_samples_documentation_and_link_xml():
+def test_package_has_samples_documentation_licence_and_changelog():
     manifest = json.loads((UNITY / "package.json").read_text())
     for sample in manifest["samples"]:
         assert (UNITY / sample["path"]).is_dir(), sample
         assert list((UNITY / sample["path"]).glob("*.cs"))
+    replay = UNITY / "Samples~" / "ReplayNpc"
+    scene = (replay / "ReplayNpc.unity").read_text()
+    for asset in ("ReplayNpcDemo.cs", "walk-turn-left.bytes"):
+        guid = re.search(r"^guid: ([0-9a-f]{32})$", (replay / (asset + ".meta")).read_text(), re.M).group(1)
+        assert guid in scene, f"the sample scene references {asset} by its GUID"
     assert (UNITY / "Documentation~" / "index.md").read_text().count("## ") >= 4
-    link = (UNITY / "link.xml").read_text()
-    for assembly in ("Google.Protobuf", "Grpc.Net.Client", "DeepMotion.Bridge.Core"):
-        assert f'fullname="{assembly}"' in link
+    for name in ("LICENSE.md", "CHANGELOG.md", "Third Party Notices.md"):
+        assert (UNITY / name).is_file(), name
+    assert "Apache License" in (ROOT / "LICENSE").read_text()
+    for key, name in (("documentationUrl", "Documentation~/index.md"), ("changelogUrl", "CHANGELOG.md"),
+                      ("licensesUrl", "LICENSE.md")):
+        assert manifest[key].startswith("https://") and manifest[key].endswith(name.replace("~", "%7E")), key
+    assert not (UNITY / "link.xml").exists(), "Unity ignores a package's link.xml: GrpcLinkXml hands the rules to the linker"
 
 
 def test_core_is_plain_csharp_without_unity_or_grpc():
@@ -61,7 +91,7 @@ def test_core_is_plain_csharp_without_unity_or_grpc():
 
 def test_asmdef_references_resolve_to_package_assemblies_or_documented_dependencies():
     ours = {json.loads(p.read_text())["name"] for p in UNITY.rglob("*.asmdef")}
-    external = {"UnityEngine.TestRunner", "UnityEditor.TestRunner", "Cysharp.Net.Http.YetAnotherHttpHandler"}
+    external = {"UnityEngine.TestRunner", "UnityEditor.TestRunner", "Cysharp.Net.Http.YetAnotherHttpHandler"}  # noqa: E501
     for p in UNITY.rglob("*.asmdef"):
         for ref in json.loads(p.read_text())["references"]:
             assert ref in ours | external, f"{p.name} references unknown assembly {ref}"

@@ -1,15 +1,10 @@
-"""Regenerate the committed Python stubs and C# messages from proto/ (needs grpcio-tools).
+"""Regenerate the committed Python stubs from proto/ (needs grpcio-tools).
 
-    python tools/gen_proto.py            # rewrite clients/python/deepmotion_client/proto/ and
-                                         # clients/unity/Runtime/Transport/Generated/Motion.cs
+    python tools/gen_proto.py            # rewrite clients/python/deepmotion_client/proto/
     python tools/gen_proto.py --check    # exit 1 when the committed files are stale
 
-The C# file holds the Google.Protobuf message classes. grpcio-tools' protoc has only the
-Python generators, so C# comes from Debian's protoc (`apt-get install protobuf-compiler`,
-libprotoc 3.21.12; its output needs Google.Protobuf >= 3.21 at run time). Without it the C#
-file is left alone (and --check says so). The service client the Unity package uses
-(Runtime/Transport/MotionServiceClient.cs) is written by hand: neither protoc ships
-grpc_csharp_plugin, and the client is a few Method<,> descriptors.
+The Unity package has no generated C#: its Core reads and writes the few messages it needs
+(Runtime/Core/Wire), and tests/test_unity_wire.py holds that code to Python's protobuf bytes.
 
 protoc names the generated module after the proto package (deepmotion.v1), which would
 collide with this project's own `deepmotion` import package, so the stubs live inside
@@ -19,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,7 +23,6 @@ PROTO_DIR = ROOT / "proto"
 PROTO = "deepmotion/v1/motion.proto"
 OUT_DIR = ROOT / "clients" / "python" / "deepmotion_client" / "proto"
 FILES = ("motion_pb2.py", "motion_pb2.pyi", "motion_pb2_grpc.py")
-CS_OUT = ROOT / "clients" / "unity" / "Runtime" / "Transport" / "Generated" / "Motion.cs"
 
 
 def generate() -> dict[str, str]:
@@ -49,16 +41,7 @@ def generate() -> dict[str, str]:
             text = (gen / name).read_text()
             text = re.sub(r"^from deepmotion\.v1 import motion_pb2", "from . import motion_pb2", text, flags=re.M)
             out[OUT_DIR / name] = text
-        if system_protoc():
-            subprocess.run([system_protoc(), f"-I{PROTO_DIR}", f"--csharp_out={tmp}", str(PROTO_DIR / PROTO)],
-                           check=True)
-            out[CS_OUT] = (Path(tmp) / "Motion.cs").read_text()
         return out
-
-
-def system_protoc() -> str | None:
-    """Debian's protoc, which has the C# generator."""
-    return shutil.which("protoc")
 
 
 def main(argv=None) -> int:
@@ -66,8 +49,6 @@ def main(argv=None) -> int:
     ap.add_argument("--check", action="store_true", help="only compare, do not write")
     args = ap.parse_args(argv)
     files = generate()
-    if CS_OUT not in files:
-        print("note: no protoc with C# support on PATH (apt-get install protobuf-compiler); C# not checked")
     stale = [str(p.relative_to(ROOT)) for p, t in files.items() if not p.exists() or p.read_text() != t]
     if args.check:
         if stale:
