@@ -61,7 +61,8 @@ namespace DeepMotion.Bridge.Core
         public static Quaternion YawRotation(float degrees) =>
             Quaternion.CreateFromAxisAngle(Vector3.UnitY, (float)(degrees * Math.PI / 180.0));
 
-        static float Wrap(float degrees)
+        /// <summary>An angle in (-180, 180] degrees.</summary>
+        public static float Wrap(float degrees)
         {
             while (degrees > 180f) degrees -= 360f;
             while (degrees <= -180f) degrees += 360f;

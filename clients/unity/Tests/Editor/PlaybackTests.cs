@@ -193,7 +193,7 @@ namespace DeepMotion.Bridge.Tests
             Assert.IsTrue(travelled.Length() > 1f, "the walk travels");
             Assert.IsTrue((position - travelled).Length() < 0.02f * travelled.Length() + 0.01f,
                           $"deltas add up to the path: {position} vs {travelled}");
-            Assert.AreEqual(p.Root.Yaw, Wrap(yaw), 0.5f, "turn deltas add up to the heading");
+            Assert.AreEqual(p.Root.Yaw, RootMotionTracker.Wrap(yaw), 0.5f, "turn deltas add up to the heading");
             Assert.IsTrue(yaw - yawStart < -30f, $"a left turn is a negative Unity yaw ({yaw - yawStart:F1})");
         }
 
@@ -213,13 +213,6 @@ namespace DeepMotion.Bridge.Tests
             Assert.AreEqual(1, failures.Count, string.Join("; ", failures));
             Assert.IsTrue(failures[0].Contains("LeftEye"), failures[0]);
             Assert.IsFalse(p.HasPose);
-        }
-
-        static float Wrap(float degrees)
-        {
-            while (degrees > 180f) degrees -= 360f;
-            while (degrees <= -180f) degrees += 360f;
-            return degrees;
         }
     }
 }
