@@ -106,6 +106,30 @@ def load_checkpoint(path, kind: str):
     return cfg, state, stats["mean"], stats["std"]
 
 
+def load_module(path, kind: str, build):
+    """Load a checkpoint into the module `build(config)` makes -> (module, config, mean, std).
+    Weights that do not fit that module (another shape, a missing or extra tensor) are a
+    CheckpointError naming the checkpoint and the first tensor that differs, not a traceback."""
+    cfg, state, mean, std = load_checkpoint(path, kind)
+    try:
+        module = build(cfg)
+    except (KeyError, TypeError, ValueError) as e:
+        raise CheckpointError(f"checkpoint {path}: config.json does not describe a {kind} ({e})") from None
+    own = module.state_dict()
+    for name, tensor in own.items():
+        if name not in state:
+            raise CheckpointError(f"checkpoint {path}: model.safetensors lacks tensor {name!r} of the {kind}")
+        if tuple(state[name].shape) != tuple(tensor.shape):
+            raise CheckpointError(f"checkpoint {path}: tensor {name!r} has shape {tuple(state[name].shape)}, "
+                                  f"the {kind} its config.json describes needs {tuple(tensor.shape)}")
+    extra = sorted(set(state) - set(own))
+    if extra:
+        raise CheckpointError(f"checkpoint {path}: model.safetensors holds tensors the {kind} does not have: "
+                              f"{', '.join(extra[:3])}")
+    module.load_state_dict(state)
+    return module, cfg, mean, std
+
+
 def copy_checkpoint(src, dst, kind: str, dtype: torch.dtype = torch.float32) -> Path:
     """Re-save a checkpoint (checked on the way in) without its training state, e.g. as float16."""
     cfg, state, mean, std = load_checkpoint(src, kind)

@@ -8,7 +8,6 @@ prompt gives the same motion alone or in a batch.
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -16,28 +15,13 @@ from typing import Iterator
 import numpy as np
 import torch
 
+from .cascade import DENOISERS, LENGTH, LEVELS, STRIDES, TOKENIZER, lower_condition, read_cascade_json
 from .models.denoiser import Denoiser, LengthPredictor
-from .models.diffusion import CosineSchedule, ddim_sample
+from .models.diffusion import DIFFUSION_STEPS, CosineSchedule, ddim_sample
 from .models.tokenizer import Tokenizer
 from .representation import dmv1
+from .request import GenerationLimits, GenerationRequest, RequestError
 from .text import TextEncoder, TextInputError
-
-STRIDES = {1: 8, 2: 4, 3: 2}
-
-
-class GenerationError(ValueError):
-    """A request the engine refuses; the message names the field and what is allowed."""
-
-
-@dataclass
-class GenerationLimits:
-    max_text_chars: int = 1000
-    min_duration_s: float = 1.0
-    max_duration_s: float = 12.0
-    min_guidance: float = 1.0
-    max_guidance: float = 10.0
-    default_guidance: float = 2.5
-    max_batch: int = 16
 
 
 @dataclass
@@ -50,7 +34,7 @@ class LevelOutput:
 @dataclass
 class CascadeSettings:
     sample_steps: dict = field(default_factory=lambda: {1: 20, 2: 10, 3: 10})
-    diffusion_steps: int = 1000
+    diffusion_steps: int = DIFFUSION_STEPS
 
 
 class CascadePipeline:
@@ -71,12 +55,6 @@ class CascadePipeline:
         from deepmotion_client.motion.skeleton import canonical_skeleton
         return canonical_skeleton()
 
-    def predict_duration(self, text: str) -> float:
-        """Seconds the length predictor gives a prompt, within the model's limits."""
-        with torch.no_grad():
-            pooled = self.text_encoder.encode([text]).pooled.to(self.device)
-        return self.durations_for([text], None, pooled)[0]
-
     @property
     def levels(self) -> int:
         return len(self.denoisers)
@@ -85,32 +63,15 @@ class CascadePipeline:
     def device(self) -> torch.device:
         return self.tokenizer.device
 
-    # ---- validation ----------------------------------------------------------------------
-    def validate(self, texts, durations, guidance, max_level) -> None:
-        lim = self.limits
-        if not texts:
-            raise GenerationError("texts: at least one prompt is needed")
-        if len(texts) > lim.max_batch:
-            raise GenerationError(f"texts: at most {lim.max_batch} prompts per call, got {len(texts)}")
-        for i, t in enumerate(texts):
-            if not isinstance(t, str) or not t.strip():
-                raise GenerationError(f"text[{i}]: empty; a prompt needs at least one non-space character")
-            if len(t) > lim.max_text_chars:
-                raise GenerationError(f"text[{i}]: {len(t)} characters; at most {lim.max_text_chars} allowed")
-        if durations is not None:
-            if len(durations) != len(texts):
-                raise GenerationError(f"durations: {len(durations)} given for {len(texts)} prompts")
-            for i, d in enumerate(durations):
-                if d is None or d == 0:
-                    continue
-                if not math.isfinite(d) or not lim.min_duration_s <= d <= lim.max_duration_s:
-                    raise GenerationError(f"duration_s[{i}]: {d} s is outside the trained range "
-                                          f"[{lim.min_duration_s}, {lim.max_duration_s}] s (0 = predict)")
-        if guidance is not None and (not math.isfinite(guidance) or not lim.min_guidance <= guidance <= lim.max_guidance):
-            raise GenerationError(f"guidance_scale: {guidance} must be finite and within "
-                                  f"[{lim.min_guidance}, {lim.max_guidance}]")
-        if max_level is not None and max_level not in range(1, self.levels + 1):
-            raise GenerationError(f"max_level: {max_level} is not a level of this model (1..{self.levels})")
+    # ---- requests ---------------------------------------------------------------------
+    def validate(self, request: GenerationRequest) -> GenerationRequest:
+        """The one validation of a request (fields, then what the text encoder can take);
+        returns it with the model's defaults resolved. Raises RequestError naming the field."""
+        request.validate(self.limits, self.levels)
+        problem = self.text_encoder.problem(request.text)
+        if problem:
+            raise RequestError("text", problem)
+        return request.resolved(self.limits, self.levels)
 
     # ---- helpers ------------------------------------------------------------------------
     def _snap(self, level: int, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -120,10 +81,6 @@ class CascadePipeline:
         codebook = self.tokenizer.model.vq[level - 1].codebook  # [K, C]
         idx = torch.cdist(z.reshape(-1, z.shape[-1]), codebook).argmin(-1).reshape(z.shape[:-1])
         return codebook[idx], idx
-
-    def _normalised(self, level: int, codes: torch.Tensor) -> torch.Tensor:
-        mean, std = self.latent_stats[level]
-        return (codes - mean) / std
 
     def durations_for(self, texts, durations, pooled) -> list[float]:
         predicted = self.length_predictor.predict_seconds(pooled).cpu().tolist()
@@ -136,11 +93,12 @@ class CascadePipeline:
     # ---- generation ---------------------------------------------------------------------
     @torch.no_grad()
     def prepare(self, texts: list[str], durations: list[float] | None, seeds: list[int]) -> list["PromptState"]:
-        """Encode the prompts and fix each one's length and random stream (validate first)."""
+        """Encode the prompts, predict the lengths not given, fix each one's random stream.
+        Runs on the engine thread (text encoder and length predictor are model work)."""
         try:
             enc = self.text_encoder.encode(list(texts))
         except TextInputError as e:
-            raise GenerationError(str(e)) from None
+            raise RequestError("text", str(e)) from None
         seconds = self.durations_for(texts, durations, enc.pooled.to(self.device))
         out = []
         for i, text in enumerate(texts):
@@ -176,8 +134,7 @@ class CascadePipeline:
             mask[i, :n] = True
             noise[i, :n] = torch.randn(n, code_dim, generator=p.generator)
             if level > 1:
-                lower[i, :n] = torch.cat([self._normalised(k, p.codes[k]).repeat_interleave(2 ** (level - k), dim=0)
-                                          for k in range(1, level)], dim=-1)
+                lower[i, :n] = lower_condition(p.codes, level, self.latent_stats)
         model = self.denoisers[level]
         null_states, null_mask = model.null_condition(b, dev)
 
@@ -197,9 +154,22 @@ class CascadePipeline:
 
     def generate(self, texts: list[str], durations: list[float] | None = None, seeds: list[int] | None = None,
                  guidance: float | None = None, max_level: int | None = None) -> Iterator[LevelOutput]:
-        self.validate(texts, durations, guidance, max_level)
-        guidance = guidance or self.limits.default_guidance
-        max_level = max_level or self.levels
+        """Prompts in one batch, level by level (training, evaluation and the CLI call this; the
+        server goes through the same validate / prepare / run_level per request)."""
+        if not texts:
+            raise RequestError("texts", "at least one prompt is needed")
+        if len(texts) > self.limits.max_batch:
+            raise RequestError("texts", f"at most {self.limits.max_batch} prompts per call, got {len(texts)}")
+        if durations is not None and len(durations) != len(texts):
+            raise RequestError("durations", f"{len(durations)} given for {len(texts)} prompts")
+        requests = []
+        for i, text in enumerate(texts):
+            req = GenerationRequest(text, durations[i] if durations is not None else None, None, guidance, max_level)
+            try:
+                requests.append(self.validate(req))
+            except RequestError as e:
+                raise RequestError(e.field, e.problem + (f" (prompt {i})" if len(texts) > 1 else "")) from None
+        guidance, max_level = requests[0].guidance, requests[0].max_level
         prompts = self.prepare(texts, durations, list(seeds) if seeds is not None else [0] * len(texts))
         for level in range(1, max_level + 1):
             t0 = time.perf_counter()
@@ -220,39 +190,37 @@ class PromptState:
 
 
 def load_cascade(path, device="cpu", text_encoder: TextEncoder | None = None) -> CascadePipeline:
-    """A cascade directory (cascade.json + tokenizer/ base/ sr2/ sr3/ length/), every part checked."""
-    import json
+    """A cascade directory (cascade.json + one checkpoint per part), every part checked."""
     from pathlib import Path
 
-    from .checkpoint import CheckpointError, load_checkpoint
+    from .checkpoint import CheckpointError, load_module
     from .models.denoiser import DenoiserConfig
     from .text import load_text_encoder
 
     path = Path(path)
-    meta_path = path / "cascade.json"
-    if not meta_path.exists():
-        raise CheckpointError(f"model {path}: missing cascade.json (not a text-to-motion model directory)")
-    meta = json.loads(meta_path.read_text())
-    encoder = text_encoder or load_text_encoder(meta["text_encoder"], device)
-    if encoder.id != meta["text_encoder"]:
+    meta = read_cascade_json(path)
+    if text_encoder is not None and text_encoder.id != meta["text_encoder"]:
         raise CheckpointError(f"model {path}: trained with text encoder {meta['text_encoder']!r}, "
-                              f"refusing {encoder.id!r}")
-    tok = Tokenizer.load(path / meta["parts"]["tokenizer"], device)
+                              f"refusing {text_encoder.id!r}")
+    tok = Tokenizer.load(path / meta["parts"][TOKENIZER.key], device)
     denoisers, stats = {}, {}
-    for level in (1, 2, 3):
-        sub = path / meta["parts"][str(level)]
-        cfg, state, mean, std = load_checkpoint(sub, f"denoiser-level-{level}")
-        if cfg.get("text_encoder") != encoder.id:
+    for level in LEVELS:
+        part = DENOISERS[level]
+        sub = path / meta["parts"][part.key]
+        model, cfg, mean, std = load_module(sub, part.kind, lambda c: Denoiser(DenoiserConfig.from_dict(c["model"])))
+        if cfg.get("text_encoder") != meta["text_encoder"]:
             raise CheckpointError(f"checkpoint {sub}: trained with text encoder {cfg.get('text_encoder')!r}, "
-                                  f"refusing {encoder.id!r}")
-        model = Denoiser(DenoiserConfig.from_dict(cfg["model"]))
-        model.load_state_dict(state)
+                                  f"the cascade with {meta['text_encoder']!r}")
         denoisers[level] = model.to(device)
         stats[level] = (mean.to(device), std.to(device))
-    cfg, state, _, _ = load_checkpoint(path / meta["parts"]["length"], "length-predictor")
-    length = LengthPredictor(cfg["model"]["text_dim"])
-    length.load_state_dict(state)
-    limits = GenerationLimits(**meta.get("limits", {}))
+    length, _, _, _ = load_module(path / meta["parts"][LENGTH.key], LENGTH.kind,
+                                  lambda c: LengthPredictor(c["model"]["text_dim"]))
+    # The text encoder last: every part of the model is checked before the largest load.
+    encoder = text_encoder or load_text_encoder(meta["text_encoder"], device)
+    try:
+        limits = GenerationLimits(**meta.get("limits", {}))
+    except TypeError as e:
+        raise CheckpointError(f"{path / 'cascade.json'}: 'limits' holds a key this engine does not know ({e})") from None
     pipe = CascadePipeline(tok, encoder, denoisers, length.to(device), stats, limits)
     pipe.meta = meta
     return pipe

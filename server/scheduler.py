@@ -17,6 +17,8 @@ from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from deepmotion.engine.request import GenerationRequest
+
 log = logging.getLogger("deepmotion.server")
 
 END = object()
@@ -32,17 +34,24 @@ class Draining(Exception):
 
 @dataclass
 class Job:
-    request_id: str
-    text: str
-    duration: float
-    seed: int
-    guidance: float
-    max_level: int
+    """One accepted request on its way through the stages (request: validated, defaults and seed set)."""
+    request: GenerationRequest
     out: asyncio.Queue = field(default_factory=asyncio.Queue)
     cancelled: threading.Event = field(default_factory=threading.Event)
-    received: float = field(default_factory=time.perf_counter)
-    levels_done: list = field(default_factory=list)
+    prepared: asyncio.Future | None = None  # frame count, once the engine thread has prepared the prompt
     state: object = None  # the pipeline's PromptState once level 1 has started
+
+    @property
+    def request_id(self) -> str:
+        return self.request.request_id
+
+    @property
+    def guidance(self) -> float:
+        return self.request.guidance
+
+    @property
+    def max_level(self) -> int:
+        return self.request.max_level
 
 
 class Scheduler:
@@ -70,10 +79,6 @@ class Scheduler:
                 pass
         self.executor.shutdown(wait=False, cancel_futures=True)
 
-    @property
-    def in_flight(self) -> int:
-        return sum(len(q) for q in self.stages.values()) + self.running
-
     def submit(self, job: Job) -> None:
         if self.draining:
             raise Draining()
@@ -81,6 +86,7 @@ class Scheduler:
             self.stats["rejected_queue_full"] += 1
             raise QueueFull()
         self.stats["submitted"] += 1
+        job.prepared = asyncio.get_running_loop().create_future()
         self.stages[1].append(job)
         self._wake.set()
 
@@ -107,6 +113,8 @@ class Scheduler:
         skipped = job.max_level - last_level
         if skipped > 0 and job.cancelled.is_set():
             self.stats["levels_skipped"] += skipped
+        if job.prepared is not None and not job.prepared.done():
+            job.prepared.cancel()
         job.out.put_nowait(END)
 
     async def _loop(self) -> None:
@@ -139,21 +147,32 @@ class Scheduler:
         """Engine thread: one stage for one batch; hands each prompt's frames to its request."""
         try:
             if level == 1:
-                states = self.pipeline.prepare([j.text for j in batch], [j.duration for j in batch],
-                                               [j.seed for j in batch])
+                reqs = [j.request for j in batch]
+                states = self.pipeline.prepare([r.text for r in reqs], [r.duration_s for r in reqs], [r.seed for r in reqs])
                 for job, state in zip(batch, states):
                     job.state = state
+                    loop.call_soon_threadsafe(_resolve, job.prepared, state.frames)
             t0 = time.perf_counter()
             feats = self.pipeline.run_level([j.state for j in batch], level, batch[0].guidance)
             compute = time.perf_counter() - t0
             self.stats["levels_computed"] += 1
             for job, f in zip(batch, feats):
                 if not job.cancelled.is_set():
-                    job.levels_done.append(level)
                     loop.call_soon_threadsafe(job.out.put_nowait, (level, f, compute))
             return True
         except Exception as e:  # the process keeps serving; these requests fail
             log.exception("engine failed on level %d for %s", level, [j.request_id for j in batch])
             for job in batch:
+                loop.call_soon_threadsafe(_fail, job.prepared, e)
                 loop.call_soon_threadsafe(job.out.put_nowait, e)
             return False
+
+
+def _resolve(future: asyncio.Future | None, value) -> None:
+    if future is not None and not future.done():
+        future.set_result(value)
+
+
+def _fail(future: asyncio.Future | None, error: Exception) -> None:
+    if future is not None and not future.done():
+        future.set_exception(error)

@@ -94,7 +94,7 @@ BAD = [
     (dict(max_level=7), r"max_level: 7 is not a level of this model \(0 = all, 1..3\)"),
     (dict(request_id="bad id with spaces"), "request_id: at most 128 characters"),
     (dict(output=pb.OutputOptions(root_motion=9)), "output.root_motion: unknown value 9"),
-    (dict(text="a!" * 200), r"text has \d+ tokens; .* takes at most 256"),
+    (dict(text="a!" * 200), r"text: \d+ tokens; .* takes at most 256"),
 ]
 
 

@@ -49,8 +49,8 @@ def test_default_minilm_is_offline_and_separates_sentences():
     assert out.states.shape[:2] == out.mask.shape
 
 
-@pytest.mark.parametrize("text, message", [("", r"text\[0\] is empty"), ("   ", r"text\[0\] is empty"),
-                                           ("walk " * 400, r"text\[0\] has \d+ tokens; .* takes at most 256")])
+@pytest.mark.parametrize("text, message", [("", r"text\[0\]: empty"), ("   ", r"text\[0\]: empty"),
+                                           ("walk " * 400, r"text\[0\]: \d+ tokens; .* takes at most 256")])
 def test_bad_prompts_are_named(text, message):
     enc = load_text_encoder("minilm")
     with pytest.raises(TextInputError, match=message):

@@ -84,6 +84,19 @@ class Denoiser(nn.Module):
         """Text states and mask meaning 'no text', for classifier-free guidance."""
         return self.null_text.expand(batch, 1, -1).to(device), torch.ones(batch, 1, dtype=torch.bool, device=device)
 
+    def drop_text(self, text_states, text_mask, drop):
+        """Training for classifier-free guidance: the samples where `drop` is True see exactly
+        the condition sampling uses for "no text" (null_condition), the rest keep their text."""
+        if not bool(drop.any()):
+            return text_states, text_mask
+        null_states, null_mask = self.null_condition(int(drop.sum()), text_states.device)
+        states, mask = text_states.clone(), text_mask.clone()
+        states[drop] = 0.0
+        mask[drop] = False
+        states[drop, :1] = null_states.to(states.dtype)
+        mask[drop, :1] = null_mask
+        return states, mask
+
     def forward(self, x_t, t, text_states, text_mask, lower=None, mask=None):
         """x_t [B, L, C]; t [B]; text_states [B, S, D]; text_mask [B, S] (True = token);
         lower [B, L, C * (level - 1)] for super-resolution; mask [B, L] (True = real position)."""

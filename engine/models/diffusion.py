@@ -12,9 +12,12 @@ from typing import Callable
 
 import torch
 
+# Timesteps of the forward process the denoisers are trained on (and sampled over).
+DIFFUSION_STEPS = 1000
+
 
 class CosineSchedule:
-    def __init__(self, steps: int = 1000):
+    def __init__(self, steps: int = DIFFUSION_STEPS):
         self.steps = steps
         t = torch.linspace(0, 1, steps + 1, dtype=torch.float64)
         f = torch.cos((t + 0.008) / 1.008 * math.pi / 2) ** 2
@@ -27,9 +30,6 @@ class CosineSchedule:
     def add_noise(self, x0: torch.Tensor, noise: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
         ab = self.ab(t).view(-1, *([1] * (x0.dim() - 1)))
         return ab.sqrt() * x0 + (1 - ab).sqrt() * noise
-
-    def sample_timesteps(self, n: int, generator=None, device="cpu") -> torch.Tensor:
-        return torch.randint(0, self.steps, (n,), generator=generator, device=device)
 
 
 @torch.no_grad()

@@ -165,13 +165,7 @@ class Evaluator:
 
     @classmethod
     def load(cls, path, device="cpu", text_encoder=None) -> "Evaluator":
-        from ..checkpoint import CheckpointError, load_checkpoint
-        cfg, state, mean, std = load_checkpoint(path, cls.KIND)
-        try:
-            model = EvaluatorModel(EvaluatorConfig.from_dict(cfg["model"]))
-            model.load_state_dict(state)
-        except (ValueError, RuntimeError, KeyError, TypeError) as e:
-            raise CheckpointError(f"checkpoint {path}: weights do not fit the configured model "
-                                  f"({str(e).splitlines()[0]})") from None
+        from ..checkpoint import load_module
+        model, cfg, mean, std = load_module(path, cls.KIND, lambda c: EvaluatorModel(EvaluatorConfig.from_dict(c["model"])))
         info = {k: v for k, v in cfg.items() if k != "model"}
         return cls(model, mean, std, text_encoder, info).to(device)

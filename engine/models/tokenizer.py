@@ -192,12 +192,7 @@ class Tokenizer:
 
     @classmethod
     def load(cls, path, device="cpu") -> "Tokenizer":
-        from ..checkpoint import CheckpointError, load_checkpoint
-        cfg, state, mean, std = load_checkpoint(path, cls.KIND)
-        try:
-            model = MotionTokenizer(TokenizerConfig.from_dict(cfg["model"]))
-            model.load_state_dict(state)
-        except (ValueError, RuntimeError, KeyError, TypeError) as e:
-            raise CheckpointError(f"checkpoint {path}: weights do not fit the configured model ({str(e).splitlines()[0]})") from None
+        from ..checkpoint import load_module
+        model, cfg, mean, std = load_module(path, cls.KIND, lambda c: MotionTokenizer(TokenizerConfig.from_dict(c["model"])))
         info = {k: v for k, v in cfg.items() if k not in ("model",)}
         return cls(model, mean, std, info).to(device)

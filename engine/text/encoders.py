@@ -58,13 +58,20 @@ class TextEncoder:
     def token_count(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
 
+    def problem(self, text: str) -> str | None:
+        """Why this encoder cannot take `text` (empty, too many tokens), or None."""
+        if not isinstance(text, str) or not text.strip():
+            return "empty; a prompt needs at least one non-space character"
+        n = self.token_count(text)
+        if n > self.max_tokens:
+            return f"{n} tokens; {self.id} takes at most {self.max_tokens}"
+        return None
+
     def check(self, texts: list[str]) -> None:
         for i, text in enumerate(texts):
-            if not isinstance(text, str) or not text.strip():
-                raise TextInputError(f"text[{i}] is empty: a prompt needs at least one non-space character")
-            n = self.token_count(text)
-            if n > self.max_tokens:
-                raise TextInputError(f"text[{i}] has {n} tokens; {self.id} takes at most {self.max_tokens}")
+            problem = self.problem(text)
+            if problem:
+                raise TextInputError(f"text[{i}]: {problem}")
 
     @torch.no_grad()
     def encode(self, texts: list[str]) -> TextEncoding:
@@ -114,7 +121,10 @@ class T5TextEncoder(TextEncoder):
 
 
 def load_text_encoder(spec: str = "minilm", device="cpu") -> TextEncoder:
-    """'minilm' (default) or 't5:DIR'."""
+    """'minilm' (default) or 't5:DIR'. Weights load from disk only; transformers' progress bar
+    stays off (command lines print their own progress, servers log)."""
+    from transformers.utils import logging as hf_logging
+    hf_logging.disable_progress_bar()
     if spec in ("minilm", MiniLMEncoder.id):
         return MiniLMEncoder(device)
     if spec.startswith("t5:"):

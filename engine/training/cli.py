@@ -145,7 +145,8 @@ def cmd_train_diffusion(args) -> int:
     from ..data.dataset import Dataset
     from ..device import resolve_device
     from ..text import load_text_encoder
-    from .diffusion import LatentData, train_denoiser, write_cascade_config
+    from ..cascade import DENOISERS, LEVELS, TOKENIZER, write_cascade_json
+    from .diffusion import LatentData, train_denoiser
     dev = resolve_device(args.device)
     tok = _load(args.tokenizer, args.device)
     encoder = load_text_encoder(args.text_encoder, dev)
@@ -157,15 +158,14 @@ def cmd_train_diffusion(args) -> int:
         train_denoiser(data, args.level, args.out, _diffusion_config(args, args.level), args.device)
     else:
         args.out.mkdir(parents=True, exist_ok=True)
-        for level, sub in ((1, "base"), (2, "sr2"), (3, "sr3")):
-            train_denoiser(data, level, args.out / sub, _diffusion_config(args, level), args.device)
-        if (args.out / "tokenizer").exists():
-            shutil.rmtree(args.out / "tokenizer")
-        tok.save(args.out / "tokenizer")
+        for level in LEVELS:
+            train_denoiser(data, level, args.out / DENOISERS[level].directory, _diffusion_config(args, level), args.device)
+        if (args.out / TOKENIZER.directory).exists():
+            shutil.rmtree(args.out / TOKENIZER.directory)
+        tok.save(args.out / TOKENIZER.directory)
         licence = LICENCE if ds.meta["source"].get("kind") == "bandai-namco" else ds.meta["source"].get("licence", "see data")
-        max_seconds = min(_diffusion_config(args, k).max_seconds for k in (1, 2, 3))
-        write_cascade_config(args.out, encoder.id, licence, args.name or f"deepmotion {args.out.name}",
-                             max_seconds)
+        max_seconds = min(_diffusion_config(args, k).max_seconds for k in LEVELS)
+        write_cascade_json(args.out, encoder.id, licence, args.name or f"deepmotion {args.out.name}", max_seconds)
         print(f"wrote text-to-motion model {args.out}")
     return 0
 
@@ -227,16 +227,15 @@ def cmd_model_export(args) -> int:
 
     import torch
 
+    from ..cascade import CASCADE_JSON, PARTS, read_cascade_json
     from ..checkpoint import copy_checkpoint
-    from ..models.tokenizer import Tokenizer
-    meta = json.loads((args.model / "cascade.json").read_text())
+    meta = read_cascade_json(args.model)
     dtype = getattr(torch, args.dtype)
     args.out.mkdir(parents=True, exist_ok=True)
-    kinds = {"tokenizer": Tokenizer.KIND, "1": "denoiser-level-1", "2": "denoiser-level-2", "3": "denoiser-level-3",
-             "length": "length-predictor"}
-    for part, sub in meta["parts"].items():
-        copy_checkpoint(args.model / sub, args.out / sub, kinds[part], dtype)
-    shutil.copy(args.model / "cascade.json", args.out / "cascade.json")
+    for part in PARTS:
+        sub = meta["parts"][part.key]
+        copy_checkpoint(args.model / sub, args.out / sub, part.kind, dtype)
+    shutil.copy(args.model / CASCADE_JSON, args.out / CASCADE_JSON)
     size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())
     print(f"wrote {args.out} ({size / 1e6:.1f} MB, {args.dtype})")
     return 0

@@ -5,12 +5,12 @@ Preparation (once per process): every clip is encoded by the frozen tokenizer in
 latents per level, every training caption by the frozen text encoder. Each step then draws
 clips and captions from (seed, step), crops long clips at a level-1 token boundary, noises the
 target level's normalised latents and regresses the clean latents. Captions are dropped for
-10% of samples (classifier-free guidance); super-resolution inputs get the ground-truth lower
-levels with a little noise, so they tolerate the sampled ones at inference.
+10% of samples (classifier-free guidance, Denoiser.drop_text: the same null condition sampling
+uses); super-resolution inputs get the ground-truth lower levels through the same
+cascade.lower_condition as sampling, with a little noise, so they tolerate the sampled ones.
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,9 +24,10 @@ from ..config import from_dict
 from ..data.dataset import Dataset
 from ..device import resolve_device
 from ..models.denoiser import Denoiser, DenoiserConfig, LengthPredictor
-from ..models.diffusion import CosineSchedule
+from ..cascade import DENOISERS, LENGTH, LEVELS, STRIDES, lower_condition
+from ..models.diffusion import DIFFUSION_STEPS, CosineSchedule
 from ..models.tokenizer import Tokenizer
-from ..pipeline import STRIDES
+from ..representation import dmv1
 from ..text import TextEncoder
 from .common import cosine_lr, load_state, save_state
 from .windows import hold_pad
@@ -56,18 +57,18 @@ class LatentData:
     def __init__(self, ds: Dataset, tok: Tokenizer, encoder: TextEncoder, split: str = "train", progress=True):
         self.ds, self.encoder = ds, encoder
         self.clips = ds.split(split) or list(range(len(ds)))
-        self.codes: dict[int, list[torch.Tensor]] = {1: [], 2: [], 3: []}
+        self.codes: dict[int, list[torch.Tensor]] = {k: [] for k in LEVELS}
         self.frames = []
         with torch.no_grad():
             for i in tqdm(self.clips, desc="encode latents", disable=not progress, dynamic_ncols=True):
                 raw = ds.features_of(i).astype(np.float32)
                 padded = hold_pad(raw, tok.model.pad_length(len(raw)))
                 idx = tok.encode(torch.tensor(padded[None], device=tok.device))
-                for k in (1, 2, 3):
+                for k in LEVELS:
                     self.codes[k].append(tok.model.vq[k - 1].codebook[idx[k - 1][0]].cpu())
                 self.frames.append(len(raw))
         self.stats = {}
-        for k in (1, 2, 3):
+        for k in LEVELS:
             allc = torch.cat(self.codes[k])
             self.stats[k] = (allc.mean(0), allc.std(0).clamp(min=1e-3))
         captions = sorted({c for i in self.clips for c in ds.records[i]["captions"]})
@@ -86,8 +87,7 @@ class LatentData:
     def batch(self, step: int, size: int, level: int, cfg: DiffusionTrainConfig, device):
         rng = np.random.default_rng([cfg.seed, level, step])
         picks = rng.integers(0, len(self.clips), size)
-        max_tokens1 = int(cfg.max_seconds * 20) // 8
-        stride = STRIDES[level]
+        max_tokens1 = int(cfg.max_seconds * dmv1.FPS) // STRIDES[1]
         items = []
         for p in picks:
             rec = self.ds.records[self.clips[p]]
@@ -95,36 +95,34 @@ class LatentData:
             n1 = len(self.codes[1][p])
             start1 = int(rng.integers(0, max(n1 - max_tokens1, 0) + 1))
             take1 = min(n1, max_tokens1)
-            f = 8 // stride
-            target = self.codes[level][p][start1 * f:(start1 + take1) * f]
-            lower = [self.codes[k][p][start1 * (8 // STRIDES[k]):(start1 + take1) * (8 // STRIDES[k])]
-                     for k in range(1, level)]
-            items.append((target, lower, self.caption_index[cap], self.frames[p] / 20.0))
-        length = max(len(t) for t, *_ in items)
-        code_dim = items[0][0].shape[-1]
+            # The same crop at every level: level-1 token boundaries, scaled to each level's rate.
+            crop = {k: self.codes[k][p][start1 * (STRIDES[1] // STRIDES[k]):(start1 + take1) * (STRIDES[1] // STRIDES[k])]
+                    for k in range(1, level + 1)}
+            items.append((crop, self.caption_index[cap], self.frames[p] / dmv1.FPS))
+        length = max(len(crop[level]) for crop, *_ in items)
+        code_dim = items[0][0][level].shape[-1]
         x0 = torch.zeros(size, length, code_dim)
         mask = torch.zeros(size, length, dtype=torch.bool)
         lower = torch.zeros(size, length, code_dim * (level - 1)) if level > 1 else None
         mean, std = self.stats[level]
-        for b, (t, low, _, _) in enumerate(items):
+        for b, (crop, _, _) in enumerate(items):
+            t = crop[level]
             x0[b, :len(t)] = (t - mean) / std
             mask[b, :len(t)] = True
             if level > 1:
-                parts = [((l - self.stats[k + 1][0]) / self.stats[k + 1][1]).repeat_interleave(2 ** (level - k - 1), 0)
-                         for k, l in enumerate(low)]
-                lower[b, :len(t)] = torch.cat(parts, -1)
-        text_n = max(len(self.text_states[c]) for _, _, c, _ in items)
+                lower[b, :len(t)] = lower_condition(crop, level, self.stats)
+        text_n = max(len(self.text_states[c]) for _, c, _ in items)
         states = torch.zeros(size, text_n, self.encoder.dim)
         tmask = torch.zeros(size, text_n, dtype=torch.bool)
-        for b, (_, _, c, _) in enumerate(items):
+        for b, (_, c, _) in enumerate(items):
             s = self.text_states[c]
             states[b, :len(s)] = s.float()
             tmask[b, :len(s)] = True
-        pooled = self.text_pooled[[c for _, _, c, _ in items]]
+        pooled = self.text_pooled[[c for _, c, _ in items]]
         seconds = torch.tensor([s for *_, s in items])
         drop = torch.tensor(rng.random(size) < cfg.cond_drop)
         noise = torch.tensor(rng.standard_normal(x0.shape), dtype=torch.float32)
-        t = torch.tensor(rng.integers(0, 1000, size))
+        t = torch.tensor(rng.integers(0, DIFFUSION_STEPS, size))
         if lower is not None:
             lower = lower + cfg.lower_noise * torch.tensor(rng.standard_normal(lower.shape), dtype=torch.float32)
         to = lambda v: None if v is None else v.to(device)  # noqa: E731
@@ -138,7 +136,7 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
     torch.manual_seed(cfg.seed + level)
     code_dim = data.codes[1][0].shape[-1]
     mcfg = DenoiserConfig(**{"level": level, "code_dim": code_dim, "text_dim": data.encoder.dim,
-                             "max_len": int(cfg.max_seconds * 20) // STRIDES[level] + 8, **cfg.model})
+                             "max_len": int(cfg.max_seconds * dmv1.FPS) // STRIDES[level] + 8, **cfg.model})
     model = Denoiser(mcfg).to(dev).train()
     modules = {"denoiser": model}
     length = LengthPredictor(data.encoder.dim).to(dev).train() if level == 1 else None
@@ -160,13 +158,7 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
         for g in opt.param_groups:
             g["lr"] = cosine_lr(step, cfg.steps, cfg.warmup, cfg.lr)
         b = data.batch(step, cfg.batch, level, cfg, dev)
-        states, tmask = b["states"].clone(), b["tmask"].clone()
-        drop = b["drop"]
-        if drop.any():  # classifier-free guidance: these samples see the learned null text
-            states[drop] = 0.0
-            states[drop, 0] = model.null_text[0, 0]
-            tmask[drop] = False
-            tmask[drop, 0] = True
+        states, tmask = model.drop_text(b["states"], b["tmask"], b["drop"])
         x_t = schedule.add_noise(b["x0"], b["noise"], b["t"])
         pred = model(x_t, b["t"], states, tmask, b["lower"], b["mask"])
         m = b["mask"][..., None].float()
@@ -187,17 +179,10 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
     mean, std = data.stats[level]
     extra = {"text_encoder": data.encoder.id, "train": asdict(cfg), "history": history,
              "data_hash": data.ds.meta["content_hash"]}
-    save_checkpoint(out, f"denoiser-level-{level}", mcfg.to_dict(), model.state_dict(), mean, std, extra)
+    save_checkpoint(out, DENOISERS[level].kind, mcfg.to_dict(), model.state_dict(), mean, std, extra)
     if length is not None:
         length.eval()
-        save_checkpoint(out.parent / "length", "length-predictor", {"text_dim": data.encoder.dim}, length.state_dict(),
+        save_checkpoint(out.parent / LENGTH.directory, LENGTH.kind, {"text_dim": data.encoder.dim}, length.state_dict(),
                         torch.zeros(1), torch.ones(1), {"text_encoder": data.encoder.id})
     log(f"saved level-{level} denoiser to {out} ({time.time() - t0:.0f} s)")
     return model
-
-
-def write_cascade_config(out: Path, encoder_id: str, licence: str, version: str, max_seconds: float) -> None:
-    (Path(out) / "cascade.json").write_text(json.dumps({
-        "format": "deepmotion-cascade", "model_version": version, "text_encoder": encoder_id,
-        "licence": licence, "limits": {"min_duration_s": 1.0, "max_duration_s": max_seconds}, "parts": {"tokenizer": "tokenizer", "1": "base", "2": "sr2", "3": "sr3",
-                                      "length": "length"}}, indent=2))

@@ -1,0 +1,34 @@
+"""The wire <-> engine mapping: a GenerateRequest becomes the engine's GenerationRequest (the
+wire's 0 = "default" becomes None), the engine's limits become ModelInfo.limits. Validation
+itself is the engine's (deepmotion.engine.request); nothing here decides what is allowed.
+"""
+from __future__ import annotations
+
+from deepmotion.engine.request import GenerationRequest, OutputOptions
+from deepmotion_client.proto import motion_pb2 as pb
+
+from .frames import MAX_CHUNK_FRAMES
+
+ROOT_MOTION_NAMES = {pb.ROOT_MOTION_UNSPECIFIED: "world", pb.ROOT_MOTION_WORLD: "world",
+                     pb.ROOT_MOTION_IN_PLACE: "in_place"}
+ROOT_MOTION_ENUMS = {"world": pb.ROOT_MOTION_WORLD, "in_place": pb.ROOT_MOTION_IN_PLACE}
+
+
+def request_from_proto(m: pb.GenerateRequest) -> GenerationRequest:
+    output = OutputOptions(m.output.joint_positions, m.output.foot_contacts,
+                           ROOT_MOTION_NAMES.get(m.output.root_motion, str(m.output.root_motion)))
+    return GenerationRequest(text=m.text, duration_s=m.duration_s or None, seed=m.seed if m.has_seed else None,
+                             guidance=m.guidance_scale or None, max_level=m.max_level or None,
+                             request_id=m.request_id, output=output)
+
+
+def output_to_proto(o: OutputOptions) -> pb.OutputOptions:
+    return pb.OutputOptions(joint_positions=o.joint_positions, foot_contacts=o.foot_contacts,
+                            root_motion=ROOT_MOTION_ENUMS[o.root_motion])
+
+
+def limits_to_proto(limits, max_queue: int) -> pb.Limits:
+    return pb.Limits(max_text_chars=limits.max_text_chars, min_duration_s=limits.min_duration_s,
+                     max_duration_s=limits.max_duration_s, min_guidance_scale=limits.min_guidance,
+                     max_guidance_scale=limits.max_guidance, default_guidance_scale=limits.default_guidance,
+                     max_chunk_frames=MAX_CHUNK_FRAMES, max_queue=max_queue)
