@@ -21,12 +21,13 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from .representation import dmv1
+from deepmotion_client.errors import DeepMotionError
 
 FORMAT_VERSION = 1
 FILES = ("config.json", "model.safetensors", "stats.safetensors")
 
 
-class CheckpointError(ValueError):
+class CheckpointError(DeepMotionError, ValueError):
     """A checkpoint directory that cannot be loaded; the message says which file and why."""
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field
+from deepmotion_client.errors import DeepMotionError
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{0,128}$")
 ROOT_MOTIONS = ("world", "in_place")
 
 
-class RequestError(ValueError):
+class RequestError(DeepMotionError, ValueError):
     """A request the engine refuses: the message names the field and what is allowed."""
 
     def __init__(self, field_name: str, problem: str):

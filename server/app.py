@@ -20,10 +20,24 @@ from deepmotion_client.proto import motion_pb2_grpc as pb_grpc
 
 from .scheduler import Scheduler
 from .service import MotionService
+from deepmotion_client.errors import UsageError
 
 log = logging.getLogger("deepmotion.server")
 SERVICE = pb.DESCRIPTOR.services_by_name["MotionService"].full_name
 OPEN_METHODS = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+
+
+@dataclass
+class ServerConfig:
+    """How `deepmotion serve` runs (the command line fills it; tests and the bench build it)."""
+    host: str = "127.0.0.1"
+    port: int = 50051                  # 0: any free port (MotionServer.start returns it)
+    max_batch: int = 8                 # requests batched onto the engine at once, per stage
+    max_queue: int = 32                # waiting requests before RESOURCE_EXHAUSTED
+    wait_s: float = 0.01               # how long a level-1 batch waits for company
+    token: str | None = None           # bearer token required in 'authorization'
+    tls: tuple[bytes, bytes] | None = None  # (certificate chain PEM, private key PEM)
+    grace_s: float = 30.0              # seconds in-flight streams get on SIGTERM
 
 
 @dataclass
@@ -63,33 +77,33 @@ class TokenAuth(grpc.aio.ServerInterceptor):
 
 
 class MotionServer:
-    def __init__(self, load_pipeline, host="127.0.0.1", port=50051, max_batch=8, max_queue=32, wait_s=0.01,
-                 token: str | None = None, tls: tuple[bytes, bytes] | None = None, grace_s: float = 30.0):
-        self.load_pipeline, self.host, self.port = load_pipeline, host, port
-        self.max_batch, self.max_queue, self.wait_s = max_batch, max_queue, wait_s
-        self.token, self.tls, self.grace_s = token, tls, grace_s
+    def __init__(self, load_pipeline, config: ServerConfig | None = None):
+        self.load_pipeline = load_pipeline
+        self.config = config or ServerConfig()
+        self.port = self.config.port
         self.state = ServerState()
         self.health = health.aio.HealthServicer()
         self.stopped = asyncio.Event()
 
     async def start(self) -> int:
-        interceptors = [TokenAuth(self.token)] if self.token else []
+        cfg = self.config
+        interceptors = [TokenAuth(cfg.token)] if cfg.token else []
         self.server = grpc.aio.server(interceptors=interceptors, options=[("grpc.max_send_message_length", 4 << 20)])
         pb_grpc.add_MotionServiceServicer_to_server(MotionService(self.state), self.server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection([SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)
-        addr = f"{self.host}:{self.port}"
-        if self.tls:
-            creds = grpc.ssl_server_credentials([(self.tls[1], self.tls[0])])
+        addr = f"{cfg.host}:{cfg.port}"
+        if cfg.tls:
+            creds = grpc.ssl_server_credentials([(cfg.tls[1], cfg.tls[0])])
             self.port = self.server.add_secure_port(addr, creds)
         else:
             self.port = self.server.add_insecure_port(addr)
         await self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
         await self.server.start()
-        log.info("listening on %s:%d (%s), loading the model", self.host, self.port, "TLS" if self.tls else "plaintext")
+        log.info("listening on %s:%d (%s), loading the model", cfg.host, self.port, "TLS" if cfg.tls else "plaintext")
         loop = asyncio.get_running_loop()
         pipeline = await loop.run_in_executor(None, self.load_pipeline)
-        self.state.scheduler = Scheduler(pipeline, self.max_batch, self.max_queue, self.wait_s)
+        self.state.scheduler = Scheduler(pipeline, cfg.max_batch, cfg.max_queue, cfg.wait_s)
         self.state.scheduler.start()
         self.state.pipeline = pipeline
         await self._set_health(health_pb2.HealthCheckResponse.SERVING)
@@ -108,8 +122,8 @@ class MotionServer:
         if self.state.scheduler:
             self.state.scheduler.draining = True
         await self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
-        log.info("draining: up to %.0f s for in-flight streams", self.grace_s)
-        await self.server.stop(self.grace_s)
+        log.info("draining: up to %.0f s for in-flight streams", self.config.grace_s)
+        await self.server.stop(self.config.grace_s)
         if self.state.scheduler:
             await self.state.scheduler.stop()
         self.stopped.set()
@@ -123,5 +137,5 @@ class MotionServer:
 def read_token(path: Path) -> str:
     token = Path(path).read_text().strip()
     if not token:
-        raise ValueError(f"--token-file {path}: the file is empty")
+        raise UsageError(f"--token-file {path}: the file is empty")
     return token

@@ -4,7 +4,7 @@ import threading
 
 import grpc
 
-from deepmotion.server.app import MotionServer
+from deepmotion.server.app import MotionServer, ServerConfig
 from deepmotion_client.proto import motion_pb2_grpc as pb_grpc
 
 
@@ -13,7 +13,7 @@ class Running:
 
     def __init__(self, load, **kwargs):
         self.loop = asyncio.new_event_loop()
-        self.server = MotionServer(load, "127.0.0.1", 0, **kwargs)
+        self.server = MotionServer(load, ServerConfig(host="127.0.0.1", port=0, **kwargs))
         threading.Thread(target=self.loop.run_forever, daemon=True).start()
         self.port = asyncio.run_coroutine_threadsafe(self.server.start(), self.loop).result(60)
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")

@@ -7,7 +7,7 @@ import pytest
 from deepmotion.engine.data.bandai import ArchiveError, iter_bvh_members
 from deepmotion.engine.data.dataset import Dataset
 from deepmotion.engine.representation import dmv1
-from deepmotion.server.cli import main
+from deepmotion.cli import main
 from deepmotion_client.motion.skeleton import CANONICAL_NAMES
 
 CLIPS = ["dataset-2_walk_normal_001", "dataset-2_walk-turn-left_normal_001", "dataset-2_walk-turn-right_normal_001",

@@ -1,6 +1,11 @@
-"""Dependency direction of DESIGN §1: the client never imports torch, the engine never grpc."""
+"""Dependency direction (docs/ARCHITECTURE.md): the client never imports torch, the engine never grpc,
+the server or the command line; the server never the command line."""
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENGINE = ROOT / "engine"
 
 
 def imported_after(code: str) -> set[str]:
@@ -16,6 +21,19 @@ def test_client_imports_without_torch():
 
 
 def test_engine_does_not_import_grpc():
-    mods = imported_after("import deepmotion.engine.data.cli, deepmotion.engine.data.bandai, "
-                          "deepmotion.engine.data.importers, deepmotion.engine.representation.dmv1")
+    engine = [f"deepmotion.engine.{'.'.join(p.relative_to(ENGINE).with_suffix('').parts)}"
+              for p in sorted(ENGINE.rglob("*.py")) if p.name != "__init__.py"]
+    mods = imported_after("import " + ", ".join(engine))
     assert not any(m == "grpc" or m.startswith("grpc.") for m in mods)
+    assert not any(m.startswith(("deepmotion.server", "deepmotion.cli")) for m in mods)
+
+
+def test_imports_point_one_way_in_the_source():
+    """engine -> deepmotion_client only; server -> engine, client; cli -> everything; nothing -> cli."""
+    for folder, forbidden in ((ENGINE, ("deepmotion.server", "deepmotion.cli")), (ROOT / "server", ("deepmotion.cli",)),
+                              (ROOT / "clients" / "python" / "deepmotion_client", ("deepmotion.", "torch"))):
+        for path in folder.rglob("*.py"):
+            for line in path.read_text().splitlines():
+                words = line.strip().split()
+                if len(words) > 1 and words[0] in ("import", "from"):
+                    assert not words[1].startswith(forbidden), f"{path.relative_to(ROOT)}: {line.strip()}"

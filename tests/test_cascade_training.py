@@ -7,7 +7,7 @@ import torch
 
 from deepmotion.engine.checkpoint import CheckpointError
 from deepmotion.engine.pipeline import load_cascade
-from deepmotion.server.cli import main
+from deepmotion.cli import main
 from tiny_model import TINY_DENOISER, build_tiny_model
 
 @pytest.fixture(scope="module")

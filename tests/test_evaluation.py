@@ -150,7 +150,7 @@ def test_corrupt_evaluator_checkpoint_is_named(tiny, tmp_path):
 
 
 def test_eval_cli_reports_every_row_with_intervals(tiny, tmp_path, capsys):
-    from deepmotion.server.cli import main
+    from deepmotion.cli import main
     root, model, _, _ = tiny
     out = tmp_path / "eval.json"
     assert main(["eval", "--checkpoint", str(model), "--evaluator", str(root / "ev"), "--data", str(root / "evalds"),
@@ -170,14 +170,14 @@ def test_eval_cli_reports_every_row_with_intervals(tiny, tmp_path, capsys):
 
 
 def test_eval_cli_rejects_bad_arguments(tiny, capsys):
-    from deepmotion.server.cli import main
+    from deepmotion.cli import main
     root, model, _, _ = tiny
     assert main(["eval", "--checkpoint", str(model), "--data", str(root / "evalds"), "--replications", "0"]) != 0
     assert "--replications must be at least 1" in capsys.readouterr().err
 
 
 def test_bench_cli_prints_engine_and_server_figures(tiny, tmp_path, capsys):
-    from deepmotion.server.cli import main
+    from deepmotion.cli import main
     _, model, _, _ = tiny
     out = tmp_path / "bench.json"
     assert main(["bench", "--model", str(model), "--device", "cpu", "--runs", "1", "--seconds", "2",

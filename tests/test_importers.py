@@ -5,7 +5,7 @@ import pytest
 from deepmotion.engine.data.dataset import Dataset
 from deepmotion.engine.data.importers import FolderImportError, import_bvh_folder, import_humanml3d
 from deepmotion.engine.data.sources import SourceError
-from deepmotion.server.cli import main
+from deepmotion.cli import main
 from deepmotion_client.motion import Motion, Skeleton, write_bvh
 from deepmotion_client.motion.joint_maps import MIXAMO
 from deepmotion_client.motion.rotations import quat_conj, quat_mul, quat_rotate

@@ -169,7 +169,8 @@ def _bvh_rig(tmp_path, rig_name):
 @pytest.mark.parametrize("rig_name", RIGS)
 def test_bvh_target_rig_round_trip(tmp_path, rig_name):
     path, map_name = _bvh_rig(tmp_path, rig_name)
-    r, file_units = load_target_rig(path, map_name, rest_frame=0)
+    target = load_target_rig(path, map_name, rest_frame=0)
+    r, file_units = target.retargeter, target.units
     assert file_units == 100.0, "files in cm are detected; the retargeter works in metres"
     m = walking_motion(turn=1.2)
     out = r.apply_motion(m)
@@ -184,7 +185,7 @@ def test_bvh_target_rig_round_trip(tmp_path, rig_name):
 
 def test_auto_map_and_bad_map_names(tmp_path):
     path, _ = _bvh_rig(tmp_path, "tpose-mixamo-cm-fingers")
-    r, _ = load_target_rig(path)  # auto picks mixamo
+    r = load_target_rig(path).retargeter  # auto picks mixamo
     assert r.map["Chest"] == "mixamorig:Spine1"
     with pytest.raises(RetargetError, match="not a built-in map"):
         load_target_rig(path, "blender")
@@ -218,7 +219,8 @@ def test_retargeted_bvh_imports_in_blender_with_our_joint_positions(tmp_path):
     if blender is None:
         pytest.skip("Blender is not installed (apt-get install blender to run this check)")
     path, map_name = _bvh_rig(tmp_path, "apose-vrm-rotated-axes")
-    r, units = load_target_rig(path, map_name, rest_frame=0)
+    target = load_target_rig(path, map_name, rest_frame=0)
+    r, units = target.retargeter, target.units
     out = r.apply_motion(walking_motion(30, turn=1.2))
     bvh = tmp_path / "retargeted.bvh"
     write_bvh(bvh, out, scale=units)
@@ -349,18 +351,18 @@ def _gltf_world_positions(path, frame):
 
 def test_gltf_character_gets_the_animation_with_its_mesh_and_skin(tmp_path):
     pytest.importorskip("pygltflib")
-    from deepmotion_client.motion.gltf_rig import save_gltf_animation
     from deepmotion_client.motion.rotations import quat_normalize
     skeleton, rest = apose_rotated_rig()
     tilt = quat_normalize(np.array([0.0, 0.3826834, 0.0, 0.9238795]))  # armature turned 45 deg about +Y
     src = write_skinned_gltf(tmp_path / "avatar.vrm", skeleton, rest, tilt)
-    r, units = load_target_rig(src)  # auto: the file's VRM humanoid table
+    target = load_target_rig(src)  # auto: the file's VRM humanoid table
+    r, units = target.retargeter, target.units
     assert units == 1.0 and r.map["LeftUpperArm"] == "leftUpperArm"
-    assert r.gltf_rig.humanoid_map == r.map
+    assert target.gltf.humanoid_map == r.map
     m = walking_motion(30, turn=0.8)
     out = r.apply_motion(m)
     dst = tmp_path / "avatar-walk.glb"
-    save_gltf_animation(r.gltf_rig, out, dst)
+    target.save(dst, out)
     ours = out.joint_positions()
     for frame in (0, 17, 29):
         seen, g = _gltf_world_positions(dst, frame)

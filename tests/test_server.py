@@ -190,7 +190,7 @@ def test_full_queue_answers_resource_exhausted(model_dir):
 
 def test_sigterm_drains_in_flight_streams(model_dir, tmp_path):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "deepmotion.server.cli", "serve", "--model", str(model_dir),
+    proc = subprocess.Popen([sys.executable, "-m", "deepmotion.cli", "serve", "--model", str(model_dir),
                              "--port", "0", "--device", "cpu", "--grace", "30"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
@@ -361,3 +361,49 @@ def test_tls_serves_clients_that_trust_the_certificate(model_dir, tmp_path):
         assert info.value.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
     finally:
         r.stop()
+
+
+def test_clients_retry_unavailable_while_the_model_loads_then_stream(model_dir):
+    """Sync and asyncio clients share one retry policy (gRPC's own): UNAVAILABLE before any
+    response is retried with backoff; without retries the caller sees UNAVAILABLE at once."""
+    import socket
+
+    from deepmotion.server.app import MotionServer, ServerConfig
+    from deepmotion_client.client import AsyncMotionClient, MotionClient
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def slow_load():
+        time.sleep(1.5)
+        return load_cascade(model_dir)
+
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+    server = MotionServer(slow_load, ServerConfig(port=port))
+    started = asyncio.run_coroutine_threadsafe(server.start(), loop)
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline:  # the port opens before the model loads
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        with MotionClient(f"127.0.0.1:{port}") as impatient:
+            with pytest.raises(grpc.RpcError) as info:
+                impatient.model_info(timeout=5)
+            assert info.value.code() == grpc.StatusCode.UNAVAILABLE
+        with MotionClient(f"127.0.0.1:{port}", retries=4, backoff_s=1.0) as client:
+            kinds = [r.WhichOneof("payload") for r in client.generate("a person walks", 2.0, seed=3, timeout=60)]
+        assert kinds[0] == "header" and kinds[-1] == "end"
+
+        async def async_info():
+            async with AsyncMotionClient(f"127.0.0.1:{port}", retries=2) as c:
+                return await c.model_info()
+        assert asyncio.run(async_info()).levels == 3
+        started.result(30)
+    finally:
+        asyncio.run_coroutine_threadsafe(server.drain(), loop).result(60)
+        loop.call_soon_threadsafe(loop.stop)

@@ -11,7 +11,7 @@ from deepmotion.engine.models.kinematics import joint_positions
 from deepmotion.engine.models.tokenizer import MotionTokenizer, Tokenizer, TokenizerConfig
 from deepmotion.engine.representation import dmv1
 from deepmotion.engine.training.tokenizer import TrainConfig, evaluate, reconstruct, train_tokenizer
-from deepmotion.server.cli import main
+from deepmotion.cli import main
 from motion_fixtures import walking_motion
 
 TINY = TokenizerConfig(width=16, code_dim=8, codebook_sizes=(16, 16, 16), kmeans_init=False)

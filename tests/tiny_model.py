@@ -8,7 +8,7 @@ from pathlib import Path
 from deepmotion.engine.data.dataset import ClipItem, write_dataset
 from deepmotion.engine.models.tokenizer import TokenizerConfig
 from deepmotion.engine.training.tokenizer import TrainConfig, train_tokenizer
-from deepmotion.server.cli import main
+from deepmotion.cli import main
 from motion_fixtures import walking_motion
 
 TINY_DENOISER = {"steps": 3, "batch": 4, "save_every": 2, "max_seconds": 4.0,

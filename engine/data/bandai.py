@@ -18,12 +18,13 @@ from ..representation import dmv1
 from .captions import captions_for
 from .dataset import ClipItem
 from .sources import SourceError, WorldClip, fit_offsets, to_canonical, world_clip_from_bvh
+from deepmotion_client.errors import DeepMotionError
 
 NAME_RE = re.compile(r"(dataset-\d+)_([a-z-]+)_([a-z-]+)_(\d+)\.bvh$")
 LICENCE = "CC-BY-NC-4.0 (Bandai-Namco Research Motion datasets 1 and 2, Bandai Namco Research Inc.)"
 
 
-class ArchiveError(ValueError):
+class ArchiveError(DeepMotionError, ValueError):
     """The archive path is missing or is not the expected .tar.xz."""
 
 

@@ -26,13 +26,14 @@ from deepmotion_client.motion.skeleton import canonical_skeleton
 
 from ..representation import dmv1
 from .mirror import mirror_motion, mirror_text
+from deepmotion_client.errors import DeepMotionError
 
 PIPELINE_VERSION = "1"
 SPLITS = {"train": 0.8, "val": 0.1, "test": 0.1}
 STD_FLOOR = 1e-3
 
 
-class DatasetError(ValueError):
+class DatasetError(DeepMotionError, ValueError):
     """A dataset directory that is missing, incomplete or of another format."""
 
 

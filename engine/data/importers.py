@@ -21,9 +21,10 @@ from deepmotion_client.motion.joint_maps import MAPS, guess_map
 from ..representation import dmv1, humanml3d
 from .dataset import ClipItem
 from .sources import SourceError, check_map, fit_offsets, to_canonical, world_clip_from_bvh, world_clip_from_positions
+from deepmotion_client.errors import DeepMotionError
 
 
-class FolderImportError(ValueError):
+class FolderImportError(DeepMotionError, ValueError):
     """A folder that cannot be imported; the message lists what is missing."""
 
 

@@ -11,9 +11,10 @@ from deepmotion_client.motion.joint_maps import resolve_names
 from deepmotion_client.motion.skeleton import CANONICAL_NAMES, canonical_skeleton
 
 from . import retarget
+from deepmotion_client.errors import DeepMotionError
 
 
-class SourceError(ValueError):
+class SourceError(DeepMotionError, ValueError):
     """A source clip that cannot be mapped onto the canonical skeleton."""
 
 

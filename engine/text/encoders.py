@@ -19,11 +19,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import torch  # noqa: E402
+from deepmotion_client.errors import DeepMotionError, UsageError
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 
 
-class TextInputError(ValueError):
+class TextInputError(DeepMotionError, ValueError):
     """A prompt the encoder cannot take (empty, or longer than its token limit)."""
 
 
@@ -129,4 +130,4 @@ def load_text_encoder(spec: str = "minilm", device="cpu") -> TextEncoder:
         return MiniLMEncoder(device)
     if spec.startswith("t5:"):
         return T5TextEncoder(spec[3:], device)
-    raise ValueError(f"text encoder must be 'minilm' or 't5:DIR', got {spec!r}")
+    raise UsageError(f"text encoder must be 'minilm' or 't5:DIR', got {spec!r}")

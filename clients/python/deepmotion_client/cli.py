@@ -8,12 +8,12 @@ from pathlib import Path
 
 import grpc
 
-from .client import MotionClient, MotionStream, StreamError
-from .motion.bvh import BVHError
-from .motion.export import save_motion
+from .client import MotionClient, MotionStream
+from .errors import DeepMotionError, UsageError
+from .motion.export import check_output_path, save_motion
 from .motion.feet import pin_feet, skating
-from .motion.retarget import RetargetError, load_target_rig
-from .recording import RecordingError, RecordingWriter, read_recording
+from .motion.retarget import load_target_rig
+from .recording import RecordingWriter, read_recording
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,7 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--token-file", type=Path, default=None, help="file holding the bearer token")
     ap.add_argument("--tls", action="store_true", help="connect with TLS (system roots or --ca)")
     ap.add_argument("--ca", type=Path, default=None, help="CA certificate (PEM) for --tls")
-    ap.add_argument("--retries", type=int, default=3, help="retries with backoff while the server is UNAVAILABLE")
+    ap.add_argument("--retries", type=int, default=3,
+                    help="retries with backoff while the server is UNAVAILABLE, before any response (at most 4)")
+    ap.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
     g = sub.add_parser("generate", help="generate motion for a prompt and save it")
     g.add_argument("text")
@@ -56,10 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    token = args.token_file.read_text().strip() if args.token_file else None
-    if args.command == "replay":
-        return _replay(args)
     try:
+        if args.command == "replay":
+            return _replay(args)
+        token = _read_token(args.token_file) if args.token_file else None
         with MotionClient(args.address, token, args.tls, args.ca.read_bytes() if args.ca else None,
                           retries=args.retries) as client:
             if args.command == "info":
@@ -67,42 +69,59 @@ def main(argv=None) -> int:
                 return 0
             return _generate(client, args)
     except grpc.RpcError as e:
+        if args.debug:
+            raise
         print(f"deepmotion-client: {e.code().name}: {e.details()}", file=sys.stderr)
         return 1
-    except (StreamError, BVHError, RecordingError, RetargetError, OSError, ValueError, RuntimeError) as e:
+    except (DeepMotionError, FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError) as e:
+        if args.debug:
+            raise
         print(f"deepmotion-client: error: {e}", file=sys.stderr)
         return 2
 
 
+def _read_token(path: Path) -> str:
+    try:
+        token = path.read_text().strip()
+    except OSError as e:
+        raise UsageError(f"--token-file {path}: {e.strerror or e}") from None
+    if not token:
+        raise UsageError(f"--token-file {path}: the file is empty")
+    return token
+
+
 def _generate(client: MotionClient, args) -> int:
+    # Everything that can be checked before asking the server is: output format and folder,
+    # the target rig (a bad file fails fast, not after a generation).
+    check_output_path(args.out)
+    target = load_target_rig(args.target_rig, args.map, args.rest_frame) if args.target_rig else None
     t0 = time.perf_counter()
     stream = MotionStream()
     seen = set()
     recorder = RecordingWriter(args.record) if args.record else None
-    retargeter, rig_units = None, 1.0
-    if args.target_rig:  # read the rig before asking the server for anything: a bad file fails fast
-        retargeter, rig_units = load_target_rig(args.target_rig, args.map, args.rest_frame)
-    for response in client.generate(args.text, args.duration, args.seed, args.guidance, args.level,
-                                    foot_contacts=not args.no_foot_cleanup,
-                                    root_motion="in-place" if args.in_place else "world", timeout=args.timeout):
-        if recorder:
-            recorder.write(time.perf_counter() - t0, response)
-        kind = stream.feed(response)
-        if kind == "header":
-            h = stream.header
-            print(f"header: {h.frame_count} frames at {h.fps:g} fps ({h.duration_s:.1f} s), levels "
-                  f"{list(h.levels)}, seed {h.seed}, model {h.model_version}")
-        elif kind == "chunk" and response.chunk.level not in seen:
-            seen.add(response.chunk.level)
-            print(f"level {response.chunk.level}: first frames after {time.perf_counter() - t0:.3f} s")
+    try:
+        for response in client.generate(args.text, args.duration, args.seed, args.guidance, args.level,
+                                        foot_contacts=not args.no_foot_cleanup,
+                                        root_motion="in-place" if args.in_place else "world", timeout=args.timeout):
+            if recorder:
+                recorder.write(time.perf_counter() - t0, response)
+            kind = stream.feed(response)
+            if kind == "header":
+                h = stream.header
+                print(f"header: {h.frame_count} frames at {h.fps:g} fps ({h.duration_s:.1f} s), levels "
+                      f"{list(h.levels)}, seed {h.seed}, model {h.model_version}")
+            elif kind == "chunk" and response.chunk.level not in seen:
+                seen.add(response.chunk.level)
+                print(f"level {response.chunk.level}: first frames after {time.perf_counter() - t0:.3f} s")
+    finally:
+        if recorder:  # what arrived is kept, also when the stream failed
+            recorder.close()
+            print(f"recorded {args.record}")
     if stream.end is not None:
         for t in stream.end.timings:
             print(f"level {t.level}: {t.chunk_count} chunks, first after {t.first_chunk_s:.3f} s on the server, "
                   f"compute {t.compute_s:.3f} s")
         print(f"total: {stream.end.total_s:.3f} s on the server, {time.perf_counter() - t0:.3f} s here")
-    if recorder:
-        recorder.close()
-        print(f"recorded {args.record}")
     motion = stream.motion()
     if not args.no_foot_cleanup and stream.contacts is not None:
         before = skating(motion)["skating_ratio"]
@@ -111,20 +130,12 @@ def _generate(client: MotionClient, args) -> int:
     elif not args.no_foot_cleanup:
         print("feet: the stream carries no foot contacts (a recording made without them?); no cleanup")
     canonical = motion  # the preview shows the canonical skeleton
-    if retargeter is not None:
-        motion = retargeter.apply_motion(motion)
-        print(f"retargeted onto {args.target_rig} ({len(retargeter.map)} mapped joints, "
-              f"{len(retargeter.report.unmapped_target_joints)} held at rest, scale {retargeter.scale:.3f})")
-        suffix = args.out.suffix.lower()
-        rig = getattr(retargeter, "gltf_rig", None)
-        if suffix in (".glb", ".gltf") and rig is not None:
-            from .motion.gltf_rig import save_gltf_animation
-            save_gltf_animation(rig, motion, args.out)  # the character's file with the animation added
-        elif suffix in (".glb", ".gltf", ".npz") or rig is not None:
-            save_motion(args.out, motion, args.units)
-        else:
-            from .motion.bvh import write_bvh
-            write_bvh(args.out, motion, scale=rig_units)
+    if target is not None:
+        r = target.retargeter
+        motion = target.apply(motion)
+        print(f"retargeted onto {args.target_rig} ({len(r.map)} mapped joints, "
+              f"{len(r.report.unmapped_target_joints)} held at rest, scale {r.scale:.3f})")
+        target.save(args.out, motion, args.units)
     else:
         save_motion(args.out, motion, args.units)
     print(f"wrote {args.out} (level {stream.complete_level()}, {motion.num_frames} frames)")

@@ -14,6 +14,8 @@ from typing import Iterator
 import grpc
 import numpy as np
 
+from .connection import RetryPolicy, auth_metadata, open_channel
+from .errors import DeepMotionError, UsageError
 from .motion.clip import Motion
 from .motion.skeleton import Skeleton
 from .proto import motion_pb2 as pb
@@ -22,14 +24,14 @@ from .proto import motion_pb2_grpc as pb_grpc
 ROOT_MOTION = {"world": pb.ROOT_MOTION_WORLD, "in-place": pb.ROOT_MOTION_IN_PLACE}
 
 
-class StreamError(RuntimeError):
+class StreamError(DeepMotionError, RuntimeError):
     """A stream that broke the protocol (chunk before header, frames out of range)."""
 
 
 def build_request(text, duration_s=0.0, seed=None, guidance_scale=0.0, max_level=0, joint_positions=False,
                   foot_contacts=False, root_motion="world", request_id="") -> pb.GenerateRequest:
     if root_motion not in ROOT_MOTION:
-        raise ValueError(f"root_motion must be one of {', '.join(ROOT_MOTION)}, got {root_motion!r}")
+        raise UsageError(f"root_motion must be one of {', '.join(ROOT_MOTION)}, got {root_motion!r}")
     return pb.GenerateRequest(request_id=request_id, text=text, duration_s=duration_s, seed=seed or 0,
                               has_seed=seed is not None, guidance_scale=guidance_scale, max_level=max_level,
                               output=pb.OutputOptions(joint_positions=joint_positions, foot_contacts=foot_contacts,
@@ -37,13 +39,13 @@ def build_request(text, duration_s=0.0, seed=None, guidance_scale=0.0, max_level
 
 
 class MotionClient:
+    """Sync client. Retries (RetryPolicy, gRPC's own) happen only before a response arrives."""
+
     def __init__(self, address: str = "127.0.0.1:50051", token: str | None = None, tls: bool = False,
                  root_certificates: bytes | None = None, retries: int = 0, backoff_s: float = 0.5):
-        creds = grpc.ssl_channel_credentials(root_certificates) if tls else None
-        self.channel = grpc.secure_channel(address, creds) if tls else grpc.insecure_channel(address)
+        self.channel = open_channel(address, tls, root_certificates, RetryPolicy(retries, backoff_s))
         self.stub = pb_grpc.MotionServiceStub(self.channel)
-        self.metadata = [("authorization", f"Bearer {token}")] if token else []
-        self.retries, self.backoff_s = retries, backoff_s
+        self.metadata = auth_metadata(token)
 
     def __enter__(self):
         return self
@@ -55,43 +57,21 @@ class MotionClient:
         self.channel.close()
 
     def model_info(self, timeout: float | None = 30) -> pb.ModelInfo:
-        return self._retry(lambda: self.stub.GetModelInfo(pb.GetModelInfoRequest(), metadata=self.metadata,
-                                                          timeout=timeout))
-
-    def _retry(self, fn):
-        for attempt in range(self.retries + 1):
-            try:
-                return fn()
-            except grpc.RpcError as e:
-                if e.code() != grpc.StatusCode.UNAVAILABLE or attempt == self.retries:
-                    raise
-                time.sleep(self.backoff_s * 2 ** attempt)
+        return self.stub.GetModelInfo(pb.GetModelInfoRequest(), metadata=self.metadata, timeout=timeout)
 
     def generate(self, text: str, duration_s: float = 0.0, seed: int | None = None, guidance_scale: float = 0.0,
                  max_level: int = 0, joint_positions: bool = False, foot_contacts: bool = False,
                  root_motion: str = "world", request_id: str = "", timeout: float | None = None
                  ) -> Iterator[pb.GenerateResponse]:
-        """Yields the stream's responses as they arrive. Retries (when enabled) only before the
-        first response: a stream that already delivered frames is never silently restarted."""
+        """Yields the stream's responses as they arrive; a consumer that stops early cancels the
+        call, which frees the server's remaining work at once."""
         req = build_request(text, duration_s, seed, guidance_scale, max_level, joint_positions, foot_contacts,
                             root_motion, request_id)
-        for attempt in range(self.retries + 1):
-            call = self.stub.Generate(req, metadata=self.metadata, timeout=timeout)
-            try:
-                first = next(call)
-            except StopIteration:
-                return
-            except grpc.RpcError as e:
-                if e.code() != grpc.StatusCode.UNAVAILABLE or attempt == self.retries:
-                    raise
-                time.sleep(self.backoff_s * 2 ** attempt)
-                continue
-            try:
-                yield first
-                yield from call
-            finally:
-                call.cancel()  # a consumer that stops early frees the server's work at once
-            return
+        call = self.stub.Generate(req, metadata=self.metadata, timeout=timeout)
+        try:
+            yield from call
+        finally:
+            call.cancel()
 
 
 class MotionStream:
@@ -153,15 +133,14 @@ class MotionStream:
 
 
 class AsyncMotionClient:
-    """The asyncio twin of MotionClient (grpc.aio): `async for r in client.generate(...)`."""
+    """The asyncio twin of MotionClient (grpc.aio): `async for r in client.generate(...)`, with the
+    same connection and retry policy."""
 
     def __init__(self, address: str = "127.0.0.1:50051", token: str | None = None, tls: bool = False,
                  root_certificates: bytes | None = None, retries: int = 0, backoff_s: float = 0.5):
-        creds = grpc.ssl_channel_credentials(root_certificates) if tls else None
-        self.channel = grpc.aio.secure_channel(address, creds) if tls else grpc.aio.insecure_channel(address)
+        self.channel = open_channel(address, tls, root_certificates, RetryPolicy(retries, backoff_s), asyncio=True)
         self.stub = pb_grpc.MotionServiceStub(self.channel)
-        self.metadata = [("authorization", f"Bearer {token}")] if token else []
-        self.retries, self.backoff_s = retries, backoff_s
+        self.metadata = auth_metadata(token)
 
     async def __aenter__(self):
         return self
@@ -178,24 +157,11 @@ class AsyncMotionClient:
     async def generate(self, text: str, duration_s: float = 0.0, seed: int | None = None, guidance_scale: float = 0.0,
                        max_level: int = 0, joint_positions: bool = False, foot_contacts: bool = False,
                        root_motion: str = "world", request_id: str = "", timeout: float | None = None):
-        import asyncio
         req = build_request(text, duration_s, seed, guidance_scale, max_level, joint_positions, foot_contacts,
                             root_motion, request_id)
-        for attempt in range(self.retries + 1):
-            call = self.stub.Generate(req, metadata=self.metadata, timeout=timeout)
-            try:
-                first = await call.read()
-            except grpc.RpcError as e:
-                if e.code() != grpc.StatusCode.UNAVAILABLE or attempt == self.retries:
-                    raise
-                await asyncio.sleep(self.backoff_s * 2 ** attempt)
-                continue
-            try:
-                if first is grpc.aio.EOF:
-                    return
-                yield first
-                while (r := await call.read()) is not grpc.aio.EOF:
-                    yield r
-            finally:
-                call.cancel()
-            return
+        call = self.stub.Generate(req, metadata=self.metadata, timeout=timeout)
+        try:
+            while (r := await call.read()) is not grpc.aio.EOF:
+                yield r
+        finally:
+            call.cancel()

@@ -20,6 +20,7 @@ from pathlib import Path
 from google.protobuf.message import DecodeError
 
 from .proto import motion_pb2 as pb
+from .errors import DeepMotionError
 
 MAGIC = b"DMREC\x00"
 VERSION = 1
@@ -28,7 +29,7 @@ _REC = struct.Struct("<QI")
 MAX_RECORD = 16 << 20
 
 
-class RecordingError(ValueError):
+class RecordingError(DeepMotionError, ValueError):
     """A recording that cannot be read; the message says where and why."""
 
 

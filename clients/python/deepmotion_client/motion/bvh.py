@@ -17,11 +17,12 @@ import numpy as np
 from .clip import Motion
 from .rotations import check_order, euler_to_matrix, matrix_to_quat, quat_to_euler
 from .skeleton import Skeleton
+from ..errors import DeepMotionError
 
 CHANNEL_NAMES = ("Xposition", "Yposition", "Zposition", "Xrotation", "Yrotation", "Zrotation")
 
 
-class BVHError(ValueError):
+class BVHError(DeepMotionError, ValueError):
     """A BVH file that cannot be read; the message says where and why."""
 
 

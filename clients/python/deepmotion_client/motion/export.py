@@ -12,6 +12,7 @@ import numpy as np
 
 from .clip import Motion
 from .rotations import quat_normalize
+from ..errors import UsageError
 
 
 def save_npz(path, motion: Motion) -> None:
@@ -76,9 +77,23 @@ def write_gltf(gltf, path) -> None:
         gltf.save_binary(str(path))
 
 
+FORMATS = (".bvh", ".glb", ".gltf", ".npz")
+
+
+def check_output_path(path) -> Path:
+    """Before any work: the suffix names a format this project writes and the folder exists
+    (a mistyped -o must not cost a generation and then fail, or silently write BVH)."""
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise UsageError(f"output {path}: unknown format {path.suffix or '(no suffix)'!r}; use one of {', '.join(FORMATS)}")
+    if not path.parent.is_dir():
+        raise UsageError(f"output {path}: folder {path.parent} does not exist")
+    return path
+
+
 def save_motion(path, motion: Motion, units: str = "cm") -> None:
-    """Save by file suffix: .glb / .gltf (glTF 2.0), .npz, anything else BVH in `units` (m or cm)."""
-    suffix = Path(path).suffix.lower()
+    """Save by file suffix: .bvh (in `units`, m or cm), .glb / .gltf (glTF 2.0) or .npz."""
+    suffix = check_output_path(path).suffix.lower()
     if suffix in (".glb", ".gltf"):
         save_gltf(path, motion)
     elif suffix == ".npz":

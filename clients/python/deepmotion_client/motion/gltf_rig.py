@@ -17,11 +17,12 @@ import numpy as np
 from .clip import Motion
 from .rotations import matrix_to_quat, quat_conj, quat_mul, quat_normalize, quat_rotate
 from .skeleton import CANONICAL_NAMES, Skeleton
+from ..errors import DeepMotionError
 
 GLTF_SUFFIXES = (".glb", ".gltf", ".vrm")
 
 
-class GltfRigError(ValueError):
+class GltfRigError(DeepMotionError, ValueError):
     """A glTF file that cannot serve as a target rig; the message says why."""
 
 

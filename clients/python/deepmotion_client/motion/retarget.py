@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import DeepMotionError
 from .clip import Motion
 from .rotations import (cross, matrix_to_quat, quat_conj, quat_identity, quat_mul, quat_normalize, quat_rotate)
 from .skeleton import CANONICAL_NAMES, Skeleton, canonical_skeleton
 
 
-class RetargetError(ValueError):
+class RetargetError(DeepMotionError, ValueError):
     """A target rig or joint map that cannot be retargeted onto; the message lists what is wrong."""
 
 
@@ -293,17 +294,45 @@ class Retargeter:
         return Motion(self.target, root, local, motion.fps)
 
 
-def load_target_rig(path, joint_map: str | dict | None = "auto", rest_frame: int | None = None):
-    """A Retargeter onto the skeleton of a BVH or glTF file (.glb, .gltf, .vrm), and the factor
-    from metres to the file's units.
+@dataclass
+class TargetRig:
+    """A character to put motion on: the retargeter onto its skeleton, the factor from metres to
+    its file's units, and for glTF / VRM characters the file itself, so that saving writes the
+    animation into a copy of it (mesh and skin included)."""
+    path: object
+    retargeter: "Retargeter"
+    units: float = 1.0
+    gltf: object = None  # GltfRig for .glb / .gltf / .vrm characters
+
+    def apply(self, motion: Motion) -> Motion:
+        return self.retargeter.apply_motion(motion)
+
+    def save(self, out, motion_on_rig: Motion, units: str = "cm") -> None:
+        """Write motion already on this rig: into a copy of the character for .glb / .gltf output
+        of a glTF rig, as BVH in the rig file's own units, or by suffix otherwise."""
+        from pathlib import Path
+
+        from .export import check_output_path, save_motion
+        suffix = check_output_path(out).suffix.lower()
+        if suffix in (".glb", ".gltf") and self.gltf is not None:
+            from .gltf_rig import save_gltf_animation
+            save_gltf_animation(self.gltf, motion_on_rig, Path(out))
+        elif suffix == ".bvh" and self.gltf is None:
+            from .bvh import write_bvh
+            write_bvh(out, motion_on_rig, scale=self.units)
+        else:
+            save_motion(out, motion_on_rig, units)
+
+
+def load_target_rig(path, joint_map: str | dict | None = "auto", rest_frame: int | None = None) -> TargetRig:
+    """The character in a BVH or glTF file (.glb, .gltf, .vrm) as a TargetRig.
 
     joint_map: a built-in map name (mixamo, unreal, vrm, unity, canonical, bandai), "auto" (a VRM
     file's own humanoid table, else the built-in map that covers most joints), a path to a JSON
     object {canonical: target}, or a dict.
     rest_frame: for BVH, the frame whose rotations are the rig's rest pose (rigs whose local axes are
     not world-aligned keep their bind pose in a frame); None means the zero-rotation pose. A glTF
-    rig's rest pose is its nodes' transforms. A glTF target is kept as `retargeter.gltf_rig`, so
-    the animation can be written into a copy of the file (mesh and skin included).
+    rig's rest pose is its nodes' transforms.
     """
     from pathlib import Path
 
@@ -316,8 +345,7 @@ def load_target_rig(path, joint_map: str | dict | None = "auto", rest_frame: int
         if joint_map in (None, "auto") and rig.humanoid_map:
             joint_map = rig.humanoid_map
         retargeter = Retargeter(rig.skeleton, _resolve_map(path, rig.skeleton.names, joint_map), rig.rest_rotations)
-        retargeter.gltf_rig = rig
-        return retargeter, 1.0
+        return TargetRig(path, retargeter, 1.0, rig)
 
     from .bvh import read_bvh
     bvh = read_bvh(path)
@@ -333,7 +361,7 @@ def load_target_rig(path, joint_map: str | dict | None = "auto", rest_frame: int
     to_metres = 0.01 if probe.scale > 20 else 1.0
     skeleton = Skeleton(list(names), list(bvh.skeleton.parents), bvh.skeleton.offsets * to_metres,
                         {k: v * to_metres for k, v in bvh.skeleton.end_sites.items()})
-    return Retargeter(skeleton, mapping, rest), 1.0 / to_metres
+    return TargetRig(path, Retargeter(skeleton, mapping, rest), 1.0 / to_metres)
 
 
 def _resolve_map(path, names: list[str], joint_map) -> dict[str, str]:

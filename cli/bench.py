@@ -1,8 +1,8 @@
 """`deepmotion bench`: the speed numbers a user compares systems by, on their own hardware.
 
-Engine (in process): text encoding, each level's compute for one 10-s clip, time to the
-first and the final level and the real-time factor at batch 1 and 8. Server (a real
-`deepmotion serve` subprocess on a loopback port, driven by the asyncio client): time to
+Engine: text encoding, each level's compute for one 10-s clip, time to the first and the
+final level and the real-time factor at batch 1 and 8. Server (a real MotionServer on a
+loopback port in this process, the model loaded once, driven by the asyncio client): time to
 first frame, time to the final level and throughput with 1, 4 and 16 concurrent clients.
 Medians throughout (machines are shared and noisy); a table and, with --json, a file.
 """
@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
+from deepmotion_client.errors import UsageError
+from .options import add_device, add_model
 
 PROMPTS = ["a person walks forward", "someone waves with the right hand", "a man runs", "a woman bows",
            "a person raises the left hand", "someone walks and turns left", "an old man walks slowly",
@@ -26,9 +25,8 @@ PROMPTS = ["a person walks forward", "someone waves with the right hand", "a man
 def add_commands(sub) -> None:
     p = sub.add_parser("bench", help="speed: text encoding, per-level latency, time to first frame through the "
                                      "server, real-time factor, concurrent throughput")
-    p.add_argument("--model", "--checkpoint", dest="model", type=Path, default=None,
-                   help="model directory (default: the shipped model)")
-    p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
+    add_model(p)
+    add_device(p)
     p.add_argument("--runs", type=int, default=10, help="timed runs per engine measurement (after one warm-up)")
     p.add_argument("--seconds", type=float, default=10.0, help="clip length for the engine measurements")
     p.add_argument("--server-seconds", type=float, default=4.0, help="clip length for the server measurements")
@@ -97,23 +95,25 @@ async def _concurrent(port, clients, requests, seconds):
             "clips_per_s": len(results) / wall, "real_time_factor": len(results) * seconds / wall}
 
 
-def server_figures(model, device, clients, requests, seconds) -> list[dict]:
-    cmd = [sys.executable, "-m", "deepmotion.server.cli", "serve", "--port", "0", "--device", device,
-           "--max-batch", str(max(16, max(clients))), "--max-queue", str(4 * max(clients) + 8)]
-    cmd += ["--model", str(model)] if model else []
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+def server_figures(pipe, clients, requests, seconds) -> list[dict]:
+    """A real MotionServer on a loopback port, in this process on its own event-loop thread,
+    driven by the asyncio client from the main thread."""
+    import threading
+
+    from deepmotion.server.app import MotionServer, ServerConfig
+
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="bench-server", daemon=True)
+    thread.start()
+    server = MotionServer(lambda: pipe, ServerConfig(port=0, max_batch=max(16, max(clients)),
+                                                     max_queue=4 * max(clients) + 8))
     try:
-        port = None
-        while port is None:
-            line = proc.stdout.readline()
-            if not line:
-                raise RuntimeError("bench: the server did not start (run `deepmotion serve` to see why)")
-            if "ready on" in line:
-                port = int(line.rsplit(":", 1)[1])
+        port = asyncio.run_coroutine_threadsafe(server.start(), loop).result(600)
         return [asyncio.run(_concurrent(port, c, requests, seconds)) for c in clients]
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(60)
+        asyncio.run_coroutine_threadsafe(server.drain(), loop).result(120)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
 
 
 def format_bench(result: dict) -> str:
@@ -144,16 +144,15 @@ def cmd_bench(args) -> int:
     from deepmotion.engine.pipeline import load_cascade
 
     if args.runs < 1 or args.requests < 1 or min(args.clients) < 1:
-        raise ValueError("--runs, --requests and --clients must be at least 1")
+        raise UsageError("--runs, --requests and --clients must be at least 1")
     dev = resolve_device(args.device)
     pipe = load_cascade(args.model or default_model_path(), dev)
     result = {"device": str(dev), "threads": torch.get_num_threads(), "runs": args.runs,
               "model": pipe.meta.get("model_version", ""),
               "engine": engine_figures(pipe, args.runs, args.seconds)}
-    del pipe
     if not args.no_server:
         result["server_seconds"] = args.server_seconds
-        result["server"] = server_figures(args.model, args.device, args.clients, args.requests, args.server_seconds)
+        result["server"] = server_figures(pipe, args.clients, args.requests, args.server_seconds)
     print(format_bench(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))

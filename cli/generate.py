@@ -5,6 +5,7 @@ import argparse
 import json
 import time
 from pathlib import Path
+from .options import add_device, add_model, load_model
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -15,32 +16,29 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--level", type=int, choices=[1, 2, 3], default=3, help="highest level to generate")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--guidance", type=float, default=None)
-    p.add_argument("--model", type=Path, default=None, help="model directory (default: the shipped model)")
+    add_model(p)
     p.add_argument("--preview", type=Path, default=None, help="also write an animated GIF")
     p.add_argument("--units", choices=["m", "cm"], default="cm")
-    p.add_argument("--device", default="auto")
+    add_device(p)
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("probes", help="text-adherence probes (held-out paraphrases) and per-level quality")
-    p.add_argument("--model", type=Path, default=None, help="model directory (default: the shipped model)")
+    add_model(p)
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
     p.add_argument("--guidance", type=float, default=None)
     p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
-    p.add_argument("--device", default="auto")
+    add_device(p)
     p.set_defaults(func=cmd_probes)
 
 
 def cmd_generate(args) -> int:
-    from deepmotion_client.motion.export import save_motion
+    from deepmotion_client.motion.export import check_output_path, save_motion
 
-    from .assets import default_model_path
-    from .device import resolve_device
-    from .pipeline import load_cascade
-    from .representation import dmv1
+    from deepmotion.engine.representation import dmv1
 
-    dev = resolve_device(args.device)
+    check_output_path(args.out)
     t0 = time.perf_counter()
-    pipe = load_cascade(args.model or default_model_path(), dev)
+    pipe = load_model(args)
     print(f"loaded {pipe.meta['model_version']} in {time.perf_counter() - t0:.1f} s (licence: {pipe.meta['licence']})")
     t0 = time.perf_counter()
     last = None
@@ -59,12 +57,9 @@ def cmd_generate(args) -> int:
 
 
 def cmd_probes(args) -> int:
-    from .assets import default_model_path
-    from .device import resolve_device
-    from .evaluation.probes import format_probes, run_probes
-    from .pipeline import load_cascade
+    from deepmotion.engine.evaluation.probes import format_probes, run_probes
 
-    pipe = load_cascade(args.model or default_model_path(), resolve_device(args.device))
+    pipe = load_model(args)
     t0 = time.perf_counter()
     summary = run_probes(pipe, args.seeds, args.guidance)
     print(format_probes(summary))

@@ -4,17 +4,17 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from deepmotion_client.errors import UsageError
+from .options import add_data, add_device, add_model
 
-DEFAULT_DATA = Path("data/cache/bandai-dm-v1")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="R-precision, FID, MM-Dist, Diversity, MultiModality and physical figures "
                                     "for ground truth, each level and a retrieval baseline")
-    p.add_argument("--checkpoint", "--model", dest="model", type=Path, default=None,
-                   help="model directory (default: the shipped model)")
+    add_model(p)
     p.add_argument("--evaluator", type=Path, default=None, help="evaluator checkpoint (default: the shipped one)")
-    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"dataset directory (default {DEFAULT_DATA})")
+    add_data(p)
     p.add_argument("--split", default="test", choices=["train", "val", "test"])
     p.add_argument("--replications", type=int, default=3, help="repeats with new captions and seeds (Guo et al.: 20)")
     p.add_argument("--max-clips", type=int, default=None, help="evaluate a random subset of the split")
@@ -24,21 +24,21 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance (default: the model's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", type=Path, default=None, help="also write the results as JSON")
-    p.add_argument("--device", default="auto")
+    add_device(p)
     p.set_defaults(func=cmd_eval)
 
 
 def cmd_eval(args) -> int:
-    from ..assets import default_evaluator_path, default_model_path
-    from ..device import resolve_device
-    from ..models.evaluator import Evaluator
-    from ..pipeline import load_cascade
-    from .suite import EvalSettings, format_results, run_evaluation
+    from deepmotion.engine.assets import default_evaluator_path, default_model_path
+    from deepmotion.engine.device import resolve_device
+    from deepmotion.engine.models.evaluator import Evaluator
+    from deepmotion.engine.pipeline import load_cascade
+    from deepmotion.engine.evaluation.suite import EvalSettings, format_results, run_evaluation
 
     if args.replications < 1:
-        raise ValueError(f"--replications must be at least 1, got {args.replications}")
+        raise UsageError(f"--replications must be at least 1, got {args.replications}")
     if args.mm_samples < 2:
-        raise ValueError(f"--mm-samples must be at least 2, got {args.mm_samples}")
+        raise UsageError(f"--mm-samples must be at least 2, got {args.mm_samples}")
     dev = resolve_device(args.device)
     pipe = load_cascade(args.model or default_model_path(), dev)
     evaluator = Evaluator.load(args.evaluator or default_evaluator_path(), dev, pipe.text_encoder)

@@ -4,34 +4,34 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from .options import add_data, add_device
 
-DEFAULT_DATA = Path("data/cache/bandai-dm-v1")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     train = sub.add_parser("train", help="train the engine's models")
     tsub = train.add_subparsers(dest="train_command", required=True, metavar="MODEL")
     p = tsub.add_parser("tokenizer", help="train the hierarchical motion tokenizer (resumes from OUT/train_state)")
-    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"dataset directory (default {DEFAULT_DATA})")
+    add_data(p)
     p.add_argument("--out", type=Path, required=True, help="checkpoint directory to write")
     p.add_argument("--config", type=Path, default=None, help='JSON {"model": {...}, "train": {...}}')
     p.add_argument("--steps", type=int, default=None, help="override train.steps")
     p.add_argument("--seed", type=int, default=None, help="override train.seed")
-    p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
+    add_device(p)
     p.set_defaults(func=cmd_train_tokenizer)
 
     for name, help_ in (("base", "train the level-1 (base) denoiser and the length predictor"),
                         ("sr", "train a super-resolution denoiser (--level 2 or 3)"),
                         ("cascade", "train base, level-2 and level-3 denoisers into one model directory")):
         p = tsub.add_parser(name, help=help_)
-        p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+        add_data(p)
         p.add_argument("--tokenizer", type=Path, default=None, help="tokenizer checkpoint (default: the shipped one)")
         p.add_argument("--out", type=Path, required=True,
                        help="model directory (cascade) or denoiser checkpoint directory (base, sr)")
         p.add_argument("--config", type=Path, default=None, help='JSON {"1": {...}, "2": {...}, "3": {...}} or {...}')
         p.add_argument("--steps", type=int, default=None, help="override steps (every level)")
         p.add_argument("--text-encoder", default="minilm", help="minilm or t5:DIR")
-        p.add_argument("--device", default="auto")
+        add_device(p)
         if name == "sr":
             p.add_argument("--level", type=int, choices=[2, 3], required=True)
         if name == "cascade":
@@ -39,12 +39,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         p.set_defaults(func=cmd_train_diffusion, mode=name)
 
     p = tsub.add_parser("evaluator", help="train the text-motion evaluator used by `deepmotion eval`")
-    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    add_data(p)
     p.add_argument("--out", type=Path, required=True, help="checkpoint directory to write (resumes from OUT/train_state)")
     p.add_argument("--config", type=Path, default=None, help='JSON {"model": {...}, "train": {...}}')
     p.add_argument("--steps", type=int, default=None, help="override train.steps")
     p.add_argument("--text-encoder", default="minilm", help="minilm or t5:DIR (must match the models it scores)")
-    p.add_argument("--device", default="auto")
+    add_device(p)
     p.add_argument("--export", type=Path, default=None,
                    help="also write a float16 copy without training state here (e.g. engine/assets/evaluator)")
     p.set_defaults(func=cmd_train_evaluator)
@@ -61,7 +61,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     ksub = tok.add_subparsers(dest="tokenizer_command", required=True, metavar="COMMAND")
     p = ksub.add_parser("recon", help="reconstruct a dataset clip from its first N levels and write a BVH")
     p.add_argument("--checkpoint", type=Path, default=None, help="default: the shipped tokenizer")
-    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    add_data(p)
     p.add_argument("--clip", required=True)
     p.add_argument("--level", type=int, choices=[1, 2, 3], default=3)
     p.add_argument("--out", type=Path, required=True)
@@ -69,15 +69,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_recon)
     p = ksub.add_parser("eval", help="per-level reconstruction figures on a split")
     p.add_argument("--checkpoint", type=Path, default=None)
-    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    add_data(p)
     p.add_argument("--split", default="test", choices=["train", "val", "test"])
     p.add_argument("--max-clips", type=int, default=None)
     p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
-    p.add_argument("--device", default="auto")
+    add_device(p)
     p.set_defaults(func=cmd_eval)
     p = ksub.add_parser("bench", help="decode speed of a 10-second clip per level (median of 20 runs)")
     p.add_argument("--checkpoint", type=Path, default=None)
-    p.add_argument("--device", default="cpu")
+    add_device(p, default="cpu")
     p.set_defaults(func=cmd_bench)
     p = ksub.add_parser("export", help="copy a checkpoint without training state, optionally as float16")
     p.add_argument("--checkpoint", type=Path, required=True)
@@ -87,16 +87,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _load(path, device="cpu"):
-    from ..assets import default_tokenizer_path
-    from ..device import resolve_device
-    from ..models.tokenizer import Tokenizer
+    from deepmotion.engine.assets import default_tokenizer_path
+    from deepmotion.engine.device import resolve_device
+    from deepmotion.engine.models.tokenizer import Tokenizer
     return Tokenizer.load(path or default_tokenizer_path(), resolve_device(device))
 
 
 def cmd_train_tokenizer(args) -> int:
     import torch
 
-    from .tokenizer import load_config_file, train_tokenizer
+    from deepmotion.engine.training.tokenizer import load_config_file, train_tokenizer
     model_cfg, cfg = load_config_file(args.config)
     if args.steps is not None:
         cfg.steps = args.steps
@@ -104,14 +104,14 @@ def cmd_train_tokenizer(args) -> int:
         cfg.seed = args.seed
     torch.set_num_threads(max(1, torch.get_num_threads()))
     tok = train_tokenizer(args.data, args.out, model_cfg, cfg, args.device)
-    from ..data.dataset import Dataset
-    from .tokenizer import evaluate, format_eval
+    from deepmotion.engine.data.dataset import Dataset
+    from deepmotion.engine.training.tokenizer import evaluate, format_eval
     print(format_eval(evaluate(tok, Dataset(args.data), "val", max_clips=cfg.eval_clips)))
     return 0
 
 
 def cmd_train_evaluator(args) -> int:
-    from .evaluator import load_config_file, train_evaluator
+    from deepmotion.engine.training.evaluator import load_config_file, train_evaluator
     model_cfg, cfg = load_config_file(args.config)
     if args.steps is not None:
         cfg.steps = args.steps
@@ -120,15 +120,15 @@ def cmd_train_evaluator(args) -> int:
     if args.export:
         import torch
 
-        from ..checkpoint import copy_checkpoint
-        from ..models.evaluator import Evaluator
+        from deepmotion.engine.checkpoint import copy_checkpoint
+        from deepmotion.engine.models.evaluator import Evaluator
         copy_checkpoint(args.out, args.export, Evaluator.KIND, torch.float16)
         print(f"wrote {args.export} (float16)")
     return 0
 
 
 def _diffusion_config(args, level: int):
-    from .diffusion import DiffusionTrainConfig
+    from deepmotion.engine.training.diffusion import DiffusionTrainConfig
     data = json.loads(args.config.read_text()) if args.config else {}
     if str(level) in data or any(k in data for k in ("1", "2", "3")):
         data = data.get(str(level), {})
@@ -141,12 +141,12 @@ def _diffusion_config(args, level: int):
 def cmd_train_diffusion(args) -> int:
     import shutil
 
-    from ..data.bandai import LICENCE
-    from ..data.dataset import Dataset
-    from ..device import resolve_device
-    from ..text import load_text_encoder
-    from ..cascade import DENOISERS, LEVELS, TOKENIZER, write_cascade_json
-    from .diffusion import LatentData, train_denoiser
+    from deepmotion.engine.data.bandai import LICENCE
+    from deepmotion.engine.data.dataset import Dataset
+    from deepmotion.engine.device import resolve_device
+    from deepmotion.engine.text import load_text_encoder
+    from deepmotion.engine.cascade import DENOISERS, LEVELS, TOKENIZER, write_cascade_json
+    from deepmotion.engine.training.diffusion import LatentData, train_denoiser
     dev = resolve_device(args.device)
     tok = _load(args.tokenizer, args.device)
     encoder = load_text_encoder(args.text_encoder, dev)
@@ -173,9 +173,9 @@ def cmd_train_diffusion(args) -> int:
 def cmd_recon(args) -> int:
     from deepmotion_client.motion.bvh import write_bvh
 
-    from ..data.dataset import Dataset
-    from ..representation import dmv1
-    from .tokenizer import reconstruct
+    from deepmotion.engine.data.dataset import Dataset
+    from deepmotion.engine.representation import dmv1
+    from deepmotion.engine.training.tokenizer import reconstruct
     tok = _load(args.checkpoint)
     ds = Dataset(args.data)
     i = ds.index(args.clip)
@@ -191,8 +191,8 @@ def cmd_recon(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from ..data.dataset import Dataset
-    from .tokenizer import evaluate, format_eval
+    from deepmotion.engine.data.dataset import Dataset
+    from deepmotion.engine.training.tokenizer import evaluate, format_eval
     res = evaluate(_load(args.checkpoint, args.device), Dataset(args.data), args.split, args.max_clips)
     print(format_eval(res))
     if args.json:
@@ -203,7 +203,7 @@ def cmd_eval(args) -> int:
 def cmd_bench(args) -> int:
     import torch
 
-    from .tokenizer import decode_speed
+    from deepmotion.engine.training.tokenizer import decode_speed
     tok = _load(args.checkpoint, args.device)
     print(f"decode speed, 10 s clip (200 frames), device {tok.device}, {torch.get_num_threads()} threads, median of 20:")
     for r in decode_speed(tok):
@@ -214,8 +214,8 @@ def cmd_bench(args) -> int:
 def cmd_export(args) -> int:
     import torch
 
-    from ..checkpoint import copy_checkpoint
-    from ..models.tokenizer import Tokenizer
+    from deepmotion.engine.checkpoint import copy_checkpoint
+    from deepmotion.engine.models.tokenizer import Tokenizer
     copy_checkpoint(args.checkpoint, args.out, Tokenizer.KIND, getattr(torch, args.dtype))
     size = sum(f.stat().st_size for f in args.out.iterdir())
     print(f"wrote {args.out} ({size / 1e6:.2f} MB, {args.dtype})")
@@ -227,8 +227,8 @@ def cmd_model_export(args) -> int:
 
     import torch
 
-    from ..cascade import CASCADE_JSON, PARTS, read_cascade_json
-    from ..checkpoint import copy_checkpoint
+    from deepmotion.engine.cascade import CASCADE_JSON, PARTS, read_cascade_json
+    from deepmotion.engine.checkpoint import copy_checkpoint
     meta = read_cascade_json(args.model)
     dtype = getattr(torch, args.dtype)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -11,10 +11,10 @@ from tqdm import tqdm
 
 from deepmotion_client.motion.bvh import write_bvh
 
-from .dataset import Dataset, file_hash, format_summary, is_current, write_dataset
+from deepmotion.engine.data.dataset import Dataset, file_hash, format_summary, is_current, write_dataset
+from .options import DEFAULT_DATA
 
 DEFAULT_ARCHIVE = Path("../shared/data/bandai-namco-research-motion.tar.xz")
-DEFAULT_OUT = Path("data/cache/bandai-dm-v1")
 
 
 def _bar(desc: str, total: int | None = None):
@@ -29,7 +29,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = dsub.add_parser("prepare", help="import the Bandai-Namco archive into a dm-v1 dataset cache")
     p.add_argument("--archive", type=Path, default=Path(os.environ.get("DEEPMOTION_ARCHIVE", DEFAULT_ARCHIVE)),
                    help=f"the .tar.xz (default: $DEEPMOTION_ARCHIVE or {DEFAULT_ARCHIVE})")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"dataset directory (default: {DEFAULT_OUT})")
+    p.add_argument("--out", type=Path, default=DEFAULT_DATA, help=f"dataset directory (default: {DEFAULT_DATA})")
     p.add_argument("--limit", type=int, default=None, help="import only the first N clips (quick checks)")
     p.add_argument("--match", default=None, help="import only clips whose file name matches this regex")
     p.add_argument("--no-mirror", action="store_true", help="do not add left/right mirrored twins")
@@ -50,13 +50,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_import_humanml3d)
 
     p = dsub.add_parser("stats", help="print clips, minutes and counts per split, action and style")
-    p.add_argument("dataset", type=Path, nargs="?", default=DEFAULT_OUT)
+    p.add_argument("dataset", type=Path, nargs="?", default=DEFAULT_DATA)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_stats)
 
     p = dsub.add_parser("export", help="write one clip of a dataset as BVH (and a GIF preview)")
     p.add_argument("clip", help="clip id, e.g. dataset-2_walk_normal_001")
-    p.add_argument("--data", type=Path, default=DEFAULT_OUT)
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
     p.add_argument("--out", type=Path, required=True, help="output .bvh")
     p.add_argument("--preview", type=Path, default=None, help="also write an animated GIF")
     p.add_argument("--units", choices=["m", "cm"], default="m")
@@ -64,11 +64,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_prepare(args) -> int:
-    from .bandai import LICENCE, build_items, load_world_clips
+    from deepmotion.engine.data.bandai import LICENCE, build_items, load_world_clips
 
     t0 = time.time()
     if not args.archive.is_file():
-        from .bandai import ArchiveError
+        from deepmotion.engine.data.bandai import ArchiveError
         raise ArchiveError(f"archive not found: {args.archive} (pass --archive or set DEEPMOTION_ARCHIVE)")
     opts = f"limit={args.limit};match={args.match};mirror={not args.no_mirror}"
     content_hash = file_hash([args.archive], opts)
@@ -101,7 +101,7 @@ def _write_import(args, items, source_paths, kind) -> int:
 
 
 def cmd_import_bvh(args) -> int:
-    from .importers import import_bvh_folder
+    from deepmotion.engine.data.importers import import_bvh_folder
 
     items = import_bvh_folder(args.folder, args.map, _bar("import BVH"))
     paths = [p for p in args.folder.rglob("*") if p.is_file() and p.suffix in (".bvh", ".txt", ".csv")]
@@ -109,7 +109,7 @@ def cmd_import_bvh(args) -> int:
 
 
 def cmd_import_humanml3d(args) -> int:
-    from .importers import import_humanml3d
+    from deepmotion.engine.data.importers import import_humanml3d
 
     items = import_humanml3d(args.folder, _bar("import HumanML3D"))
     paths = [p for p in args.folder.rglob("*") if p.is_file() and p.suffix in (".npy", ".txt")]

@@ -1,0 +1,59 @@
+"""`deepmotion serve`: the gRPC server on a model, until SIGTERM/SIGINT drains it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .options import add_device, add_model
+from deepmotion_client.errors import UsageError
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser("serve", help="serve the model over gRPC (MotionService, health, reflection)")
+    add_model(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (0.0.0.0 for every interface)")
+    p.add_argument("--port", type=int, default=50051, help="port (0 = any free port, printed at start)")
+    add_device(p)
+    p.add_argument("--max-batch", type=int, default=8, help="requests batched onto the engine at once")
+    p.add_argument("--max-queue", type=int, default=32, help="waiting requests before RESOURCE_EXHAUSTED")
+    p.add_argument("--batch-wait-ms", type=float, default=10.0, help="how long a request waits for company")
+    p.add_argument("--token-file", type=Path, default=None, help="require 'authorization: Bearer <token>'")
+    p.add_argument("--tls-cert", type=Path, default=None)
+    p.add_argument("--tls-key", type=Path, default=None)
+    p.add_argument("--grace", type=float, default=30.0, help="seconds in-flight streams get on SIGTERM")
+    p.set_defaults(func=cmd_serve)
+
+
+def config_from_args(args):
+    from deepmotion.server.app import ServerConfig, read_token
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise UsageError("--tls-cert and --tls-key go together")
+    tls = (args.tls_cert.read_bytes(), args.tls_key.read_bytes()) if args.tls_cert else None
+    token = read_token(args.token_file) if args.token_file else None
+    return ServerConfig(args.host, args.port, args.max_batch, args.max_queue, args.batch_wait_ms / 1000, token, tls,
+                        args.grace)
+
+
+def cmd_serve(args) -> int:
+    import asyncio
+    import logging
+
+    from deepmotion.engine.assets import default_model_path
+    from deepmotion.engine.device import resolve_device
+    from deepmotion.engine.pipeline import load_cascade
+    from deepmotion.server.app import MotionServer
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = config_from_args(args)
+    device = resolve_device(args.device)
+    model = args.model or default_model_path()
+
+    async def run():
+        server = MotionServer(lambda: load_cascade(model, device), config)
+        server.install_signal_handlers()
+        port = await server.start()
+        print(f"deepmotion serve: ready on {config.host}:{port}", flush=True)
+        await server.stopped.wait()
+        print("deepmotion serve: stopped", flush=True)
+
+    asyncio.run(run())
+    return 0
