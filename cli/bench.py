@@ -8,7 +8,6 @@ Medians throughout (machines are shared and noisy); a table and, with --json, a 
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import statistics

@@ -48,11 +48,11 @@ def cmd_generate(args) -> int:
         last = out
     motion = dmv1.decode(last.features[0])
     save_motion(args.out, motion, args.units)
-    print(f"wrote {args.out} ({motion.num_frames} frames, {motion.duration:.1f} s, level {last.level})")
+    written = [args.out]
     if args.preview:
-        from deepmotion_client.motion.preview import render_gif
-        render_gif(motion, args.preview, title=args.text[:40])
-        print(f"wrote {args.preview}")
+        from deepmotion_client.motion.preview import save_preview
+        written.append(save_preview(motion, args.preview, args.text))
+    print(f"wrote {', '.join(map(str, written))} ({motion.num_frames} frames, {motion.duration:.1f} s, level {last.level})")
     return 0
 
 

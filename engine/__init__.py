@@ -1,1 +1,3 @@
-"""DeepMotion bridge engine: motion representation, data pipeline and (later) models. Never imports grpc."""
+"""DeepMotion bridge engine (torch): representation, data, models, training, evaluation and the
+progressive pipeline. It never imports grpc, the server or the command line
+(docs/ARCHITECTURE.md)."""

@@ -11,6 +11,7 @@ from pathlib import Path
 import torch
 
 from .checkpoint import CheckpointError
+from .config import read_json_object
 from .models.tokenizer import Tokenizer
 
 LEVELS = (1, 2, 3)
@@ -53,12 +54,7 @@ def read_cascade_json(model_dir) -> dict:
     path = Path(model_dir) / CASCADE_JSON
     if not path.exists():
         raise CheckpointError(f"model {model_dir}: missing {CASCADE_JSON} (not a text-to-motion model directory)")
-    try:
-        meta = json.loads(path.read_text())
-    except ValueError as e:
-        raise CheckpointError(f"{path}: not valid JSON ({e})") from None
-    if not isinstance(meta, dict):
-        raise CheckpointError(f"{path}: expected a JSON object")
+    meta = read_json_object(path, CheckpointError)
     for key in REQUIRED_KEYS:
         if key not in meta:
             raise CheckpointError(f"{path}: missing key {key!r}")

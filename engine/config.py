@@ -1,5 +1,21 @@
-"""Dataclass configurations read from JSON: unknown keys are named, lists become tuples."""
+"""Configurations read from JSON: a file must hold an object, unknown dataclass keys are named,
+lists become tuples."""
 from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def read_json_object(path, error: type[Exception]) -> dict:
+    """The JSON object in `path`; `error` (the caller's documented type) names the file otherwise."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+    except ValueError as e:
+        raise error(f"{path}: not valid JSON ({e})") from None
+    if not isinstance(data, dict):
+        raise error(f"{path}: expected a JSON object")
+    return data
 
 
 def from_dict(cls, data: dict, what: str, tuples: tuple[str, ...] = ()):

@@ -1,1 +1,2 @@
-"""DeepMotion bridge server: the gRPC service and the `deepmotion` command line."""
+"""DeepMotion bridge server: the grpc.aio MotionService over the engine (app, service, scheduler,
+wire mapping, frame packing). The command line that starts it is deepmotion.cli."""

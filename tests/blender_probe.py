@@ -3,7 +3,7 @@
     blender -b --factory-startup --python-exit-code 1 --python tests/blender_probe.py -- in.bvh out.json F1 F2 ...
 
 Debian's Blender 3.4 BVH importer opens files with mode 'rU', which its Python 3.11 rejects,
-so `open` is wrapped to drop the 'U' (DESIGN §7).
+so `open` is wrapped to drop the 'U' (docs/ARCHITECTURE.md, "Checks by other readers").
 """
 import builtins
 import json

@@ -1,4 +1,4 @@
-"""The wire contract: committed stubs match the .proto, and the contract has what DESIGN §6 lists."""
+"""The wire contract: committed stubs match the .proto, and the contract has what docs/ARCHITECTURE.md lists."""
 import subprocess
 import sys
 

@@ -368,7 +368,7 @@ def test_clients_retry_unavailable_while_the_model_loads_then_stream(model_dir):
     response is retried with backoff; without retries the caller sees UNAVAILABLE at once."""
     import socket
 
-    from deepmotion.server.app import MotionServer, ServerConfig
+    from deepmotion.server.app import ServerConfig
     from deepmotion_client.client import AsyncMotionClient, MotionClient
 
     with socket.socket() as s:

@@ -1,7 +1,8 @@
 import numpy as np
 
 from deepmotion_client.motion.rotations import quat_identity
-from deepmotion_client.motion.skeleton import CANONICAL_NAMES, MIRROR_INDEX, Skeleton, canonical_skeleton
+from deepmotion.engine.data.mirror import MIRROR_INDEX
+from deepmotion_client.motion.skeleton import CANONICAL_NAMES, Skeleton, canonical_skeleton
 
 DESIGN_ORDER = ("Hips LeftUpperLeg RightUpperLeg Spine LeftLowerLeg RightLowerLeg Chest LeftFoot RightFoot "
                 "UpperChest LeftToes RightToes Neck LeftShoulder RightShoulder Head LeftUpperArm RightUpperArm "

@@ -3,7 +3,7 @@
 Each action has template families; the last family of every action is held out of training
 so that evaluation can test wording the model never saw. Left/right words sit at varied
 positions ("waves with the left hand", "with the left hand, someone waves", "raises the left
-arm") because pooled sentence embeddings barely separate them (DESIGN §5).
+arm") because pooled sentence embeddings barely separate them (docs/ARCHITECTURE.md, "Engine").
 Templates use {s} (subject), {S} (capitalised subject) and {a} (style adverb, may be empty).
 """
 from __future__ import annotations

@@ -9,19 +9,19 @@ by leg length into the canonical skeleton.
 from __future__ import annotations
 
 import csv
-import json
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
+from deepmotion_client.errors import DeepMotionError
 from deepmotion_client.motion.bvh import read_bvh
 from deepmotion_client.motion.joint_maps import MAPS, guess_map
 
+from ..config import read_json_object
 from ..representation import dmv1, humanml3d
 from .dataset import ClipItem
 from .sources import SourceError, check_map, fit_offsets, to_canonical, world_clip_from_bvh, world_clip_from_positions
-from deepmotion_client.errors import DeepMotionError
 
 
 class FolderImportError(DeepMotionError, ValueError):
@@ -65,11 +65,8 @@ def load_joint_map(spec: str) -> dict[str, str] | None:
     path = Path(spec)
     if not path.exists():
         raise FolderImportError(f"--map must be 'auto', one of {', '.join(MAPS)}, or a JSON file; {spec!r} is none")
-    try:
-        data = json.loads(path.read_text())
-    except ValueError as e:
-        raise FolderImportError(f"{path}: not valid JSON ({e})") from None
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+    data = read_json_object(path, FolderImportError)
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise FolderImportError(f"{path}: must be a JSON object mapping canonical joint names to source joint names")
     return data
 

@@ -1,4 +1,4 @@
-"""Left/right mirroring, of the motion and of its caption together (DESIGN §4)."""
+"""Left/right mirroring, of the motion and of its caption together (training data augmentation)."""
 from __future__ import annotations
 
 import re
@@ -6,7 +6,11 @@ import re
 import numpy as np
 
 from deepmotion_client.motion.clip import Motion
-from deepmotion_client.motion.skeleton import MIRROR_INDEX
+from deepmotion_client.motion.skeleton import CANONICAL_NAMES
+
+# The canonical joint each joint becomes in the mirror image (Left <-> Right).
+MIRROR_INDEX = [CANONICAL_NAMES.index(n.replace("Left", "#").replace("Right", "Left").replace("#", "Right"))
+                for n in CANONICAL_NAMES]
 
 _SWAP = {"left": "right", "right": "left", "Left": "Right", "Right": "Left", "LEFT": "RIGHT", "RIGHT": "LEFT"}
 _WORDS = re.compile(r"\b(left|right|Left|Right|LEFT|RIGHT)\b")

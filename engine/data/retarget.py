@@ -21,7 +21,7 @@ import numpy as np
 
 from deepmotion_client.motion.clip import Motion
 from deepmotion_client.motion.rotations import (matrix_to_quat, quat_conj, quat_mul, quat_rotate,
-                                                rotation_from_covariance, yaw_to_quat)
+                                                yaw_to_quat)
 from deepmotion_client.motion.skeleton import (CANONICAL_NAMES, CANONICAL_PARENTS, FOOT_JOINTS, Skeleton,
                                                canonical_skeleton)
 
@@ -34,6 +34,14 @@ REQUIRED = [n for n in CANONICAL_NAMES if n != "UpperChest"]
 LEAF_PARENT = {"Head": "Neck", "LeftHand": "LeftLowerArm", "RightHand": "RightLowerArm",
                "LeftToes": "LeftFoot", "RightToes": "RightFoot", "UpperChest": "Chest"}
 
+
+
+def rotation_from_covariance(h) -> np.ndarray:
+    """The R maximising trace(R^T H), H = sum w b a^T (Kabsch): the per-joint fit accumulates
+    H over many clips and frames, then takes one rotation from it."""
+    u, _, vt = np.linalg.svd(h)
+    d = np.sign(np.linalg.det(u @ vt))
+    return u @ np.diag([1.0, 1.0, d]) @ vt
 
 def _unit(v):
     n = np.linalg.norm(v, axis=-1, keepdims=True)

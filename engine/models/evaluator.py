@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -132,7 +133,6 @@ class Evaluator:
 
     @torch.no_grad()
     def embed_texts(self, texts: list[str], batch: int = 256) -> "np.ndarray":
-        import numpy as np
         if self.text_encoder is None:
             from ..text import load_text_encoder
             self.text_encoder = load_text_encoder(self.info.get("text_encoder", "minilm"), self.device)
@@ -142,7 +142,6 @@ class Evaluator:
     @torch.no_grad()
     def embed_motions(self, clips: list, batch: int = 64) -> "np.ndarray":
         """clips: raw features [T, 269] each (any length; longer than max_frames is centre-cropped)."""
-        import numpy as np
         c = self.model.config
         out = []
         for i in range(0, len(clips), batch):

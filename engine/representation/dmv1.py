@@ -1,4 +1,4 @@
-"""Representation dm-v1: 269 floats per frame (DESIGN §3).
+"""Representation dm-v1: 269 floats per frame (docs/ARCHITECTURE.md, "Motion representation").
 
 | slice   | dims | content                                                              |
 | 0       | 1    | root yaw angular velocity, rad/frame (frame t -> t+1)                |
@@ -21,9 +21,11 @@ from __future__ import annotations
 import numpy as np
 
 from deepmotion_client.motion.clip import Motion
-from deepmotion_client.motion.rotations import (matrix_to_6d, matrix_to_quat, quat_conj, quat_mul,
-                                                quat_rotate, quat_to_matrix, sixd_to_matrix, yaw_to_quat)
+from deepmotion_client.motion.rotations import (matrix_to_quat, quat_conj, quat_mul, quat_rotate, quat_to_matrix,
+                                                yaw_to_quat)
 from deepmotion_client.motion.skeleton import FOOT_JOINTS, Skeleton, canonical_skeleton
+
+from .sixd import matrix_to_6d, sixd_to_matrix
 
 NAME = "dm-v1"
 FPS = 20.0

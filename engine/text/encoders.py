@@ -6,7 +6,7 @@
   local directory, for users who have T5 weights (the reference design uses T5-XXL).
 
 Denoisers cross-attend to the token states: pooled sentence vectors barely separate "left"
-from "right" (DESIGN §5). Nothing here may reach the network: loading is local_files_only and
+from "right" (docs/ARCHITECTURE.md, "Engine"). Nothing here may reach the network: loading is local_files_only and
 the hub is switched to offline mode before transformers is imported.
 """
 from __future__ import annotations

@@ -98,10 +98,6 @@ namespace UnityEngine
     // Runtime/Export/Math/Vector4.cs
     public partial struct Vector4 : IEquatable<Vector4>
     {
-        public float x;
-        public float y;
-        public float z;
-        public float w;
         public static implicit operator Vector3(Vector4 v) { throw null; }
         public bool Equals(Vector4 other) { throw null; }
     }

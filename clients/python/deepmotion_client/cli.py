@@ -140,9 +140,8 @@ def _generate(client: MotionClient, args) -> int:
         save_motion(args.out, motion, args.units)
     print(f"wrote {args.out} (level {stream.complete_level()}, {motion.num_frames} frames)")
     if args.preview:
-        from .motion.preview import render_gif
-        render_gif(canonical, args.preview, title=args.text[:40])
-        print(f"wrote {args.preview}")
+        from .motion.preview import save_preview
+        print(f"wrote {save_preview(canonical, args.preview, args.text)}")
     return 0
 
 
@@ -150,11 +149,7 @@ def _replay(args) -> int:
     import asyncio
 
     from .replay import serve
-    try:
-        records = read_recording(args.recording)
-    except RecordingError as e:
-        print(f"deepmotion-client: error: {e}", file=sys.stderr)
-        return 2
+    records = read_recording(args.recording)  # a damaged file is a RecordingError: main prints it
 
     def ready(port):
         print(f"replaying {args.recording} ({len(records)} responses, "

@@ -69,7 +69,7 @@ namespace DeepMotion.Bridge
         }
     }
 
-    /// <summary>The canonical 22 joints (DESIGN §2), named after HumanBodyBones.</summary>
+    /// <summary>The canonical 22 joints (docs/ARCHITECTURE.md, Conventions), named after HumanBodyBones.</summary>
     public static class Canonical
     {
         public static readonly string[] Names =

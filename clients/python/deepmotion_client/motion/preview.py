@@ -44,3 +44,9 @@ def render_gif(motion: Motion, path, size: int = 320, fps: float | None = None, 
         draw.text((6, 6), f"{title} {t / fps:5.2f}s".strip(), fill=(0, 0, 0))
         frames.append(img)
     frames[0].save(path, save_all=True, append_images=frames[1:], duration=int(round(1000 / fps)), loop=0)
+
+
+def save_preview(motion, path, prompt: str):
+    """The preview both command lines write next to their output: titled with the prompt."""
+    render_gif(motion, path, title=prompt[:40])
+    return path

@@ -111,22 +111,6 @@ def matrix_to_quat(m) -> np.ndarray:
     return quat_canonical(quat_normalize(q)).reshape(shape + (4,))
 
 
-def matrix_to_6d(m) -> np.ndarray:
-    m = _as_float(m)
-    return np.concatenate([m[..., :, 0], m[..., :, 1]], axis=-1)
-
-
-def sixd_to_matrix(d) -> np.ndarray:
-    """Gram-Schmidt, so any 6 numbers (e.g. a network's output) give a rotation."""
-    d = _as_float(d)
-    a, b = d[..., :3], d[..., 3:6]
-    c0 = a / np.linalg.norm(a, axis=-1, keepdims=True)
-    b = b - np.sum(c0 * b, axis=-1, keepdims=True) * c0
-    c1 = b / np.linalg.norm(b, axis=-1, keepdims=True)
-    c2 = np.cross(c0, c1)
-    return np.stack([c0, c1, c2], axis=-1)
-
-
 def axis_angle_to_matrix(axis: int, angle) -> np.ndarray:
     """Rotation by `angle` radians about coordinate axis 0 (X), 1 (Y) or 2 (Z)."""
     angle = _as_float(angle)
@@ -232,18 +216,3 @@ def rotation_between(a, b) -> np.ndarray:
         pi_rot = 2 * v[..., :, None] * v[..., None, :] - np.eye(3)
         m = np.where(opposite[..., None, None], pi_rot, m)
     return m
-
-
-def kabsch(a, b, weights=None) -> np.ndarray:
-    """Rotation R minimising sum w |R a_k - b_k|^2 over vector pairs (a: [N,3], b: [N,3])."""
-    a, b = _as_float(a), _as_float(b)
-    w = np.ones(len(a)) if weights is None else _as_float(weights)
-    h = (b * w[:, None]).T @ a
-    return rotation_from_covariance(h)
-
-
-def rotation_from_covariance(h) -> np.ndarray:
-    """The R maximising trace(R^T H), H = sum w b a^T; lets callers accumulate H in parts."""
-    u, _, vt = np.linalg.svd(h)
-    d = np.sign(np.linalg.det(u @ vt))
-    return u @ np.diag([1.0, 1.0, d]) @ vt

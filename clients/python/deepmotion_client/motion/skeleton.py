@@ -1,4 +1,4 @@
-"""Skeletons and forward kinematics, plus the canonical 22-joint skeleton of DESIGN §2.
+"""Skeletons and forward kinematics, plus the canonical 22-joint skeleton (docs/ARCHITECTURE.md, "Conventions").
 
 A Skeleton is only a hierarchy with rest offsets: the canonical one that every model
 output uses, or any skeleton read from a user's BVH file.
@@ -125,8 +125,6 @@ _CANONICAL_END_SITES = {
 
 # Joint indices the representation and tools refer to by role.
 FOOT_JOINTS = (7, 10, 8, 11)  # LeftFoot, LeftToes, RightFoot, RightToes (contact order)
-MIRROR_INDEX = [CANONICAL_NAMES.index(n.replace("Left", "#").replace("Right", "Left").replace("#", "Right"))
-                for n in CANONICAL_NAMES]
 
 
 def canonical_skeleton() -> Skeleton:

@@ -9,9 +9,8 @@ namespace DeepMotion.Bridge.Editor
     {
         public override void OnInspectorGUI()
         {
-            DrawDefaultInspector();
             var npc = (DeepMotionNpc)target;
-            EditorGUILayout.Space();
+            DrawDefaultInspector();
             if (npc.ModelInfo != null)
                 EditorGUILayout.HelpBox($"{npc.ModelInfo.ModelVersion}\nWeights licence: {npc.ModelInfo.Licence}", MessageType.Info);
             if (!Application.isPlaying)

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Numerics;
 using DeepMotion.Bridge.Core;
 using DeepMotion.Bridge.Core.Wire;

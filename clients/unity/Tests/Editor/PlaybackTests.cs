@@ -26,6 +26,16 @@ namespace DeepMotion.Bridge.Tests
             return new MotionPlayback(new HumanoidRig(RetargeterInputTests.SameAsSource(skeleton)));
         }
 
+        /// <summary>A playback that holds its last frame, with a whole recording posted.</summary>
+        static MotionPlayback Holding(string recording)
+        {
+            var records = Recording(recording);
+            var p = NewPlayback(records);
+            p.EndBehaviour = EndBehaviour.Hold;
+            PostAll(p, p.Begin(), records);
+            return p;
+        }
+
         static void PostAll(MotionPlayback p, int generation, List<RecordedMessage> records, int from = 0, int to = int.MaxValue)
         {
             for (int i = from; i < Math.Min(to, records.Count); i++) p.Post(generation, records[i].Message);
@@ -78,10 +88,7 @@ namespace DeepMotion.Bridge.Tests
         [Test]
         public void HoldKeepsTheLastFrameUntilReleaseHandsControlBack()
         {
-            var records = Recording("wave-right-3s.dmrec");
-            var p = NewPlayback(records);
-            p.EndBehaviour = EndBehaviour.Hold;
-            PostAll(p, p.Begin(), records);
+            var p = Holding("wave-right-3s.dmrec");
             for (int tick = 0; tick < 6 * 60; tick++) p.Tick(Dt);
             Assert.AreEqual(PlaybackState.Holding, p.State);
             Assert.AreEqual(1f, p.Weight);
@@ -171,10 +178,7 @@ namespace DeepMotion.Bridge.Tests
         [Test]
         public void RootMotionDeltasAddUpToThePathAndTheTurn()
         {
-            var records = Recording("walk-turn-left-4s.dmrec");
-            var p = NewPlayback(records);
-            p.EndBehaviour = EndBehaviour.Hold;
-            PostAll(p, p.Begin(), records);
+            var p = Holding("walk-turn-left-4s.dmrec");
             // Integrate the deltas the way a CharacterController would: move in the current heading, then turn.
             var position = Vector3.Zero;
             float yaw = 0f, yawStart = float.NaN;
