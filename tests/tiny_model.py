@@ -11,7 +11,7 @@ from deepmotion.engine.training.tokenizer import TrainConfig, train_tokenizer
 from deepmotion.cli import main
 from motion_fixtures import walking_motion
 
-TINY_DENOISER = {"steps": 3, "batch": 4, "save_every": 2, "max_seconds": 4.0,
+TINY_DENOISER = {"steps": 3, "batch": 4, "save_every": 2, "max_seconds": 4.0, "prefix_prob": 0.5,
                  "model": {"width": 16, "depth": 1, "heads": 2, "dropout": 0.0}}
 
 

@@ -30,6 +30,9 @@ class DenoiserConfig:
     heads: int = 4
     max_len: int = 128   # latent positions at this level (level 1: stride 8 -> 51 s at 20 fps)
     dropout: float = 0.1
+    # Conditioned on a known prefix of latents (continuation of a given motion): a mask channel
+    # and the known latents enter beside x_t. False for models trained before continuation.
+    prefix: bool = False
 
     @classmethod
     def from_dict(cls, d: dict) -> "DenoiserConfig":
@@ -79,6 +82,8 @@ class Denoiser(nn.Module):
         self.blocks = nn.ModuleList([Block(c) for _ in range(c.depth)])
         self.norm = nn.LayerNorm(c.width)
         self.out = nn.Linear(c.width, c.code_dim)
+        if c.prefix:
+            self.known = nn.Linear(c.code_dim + 1, c.width)
 
     def null_condition(self, batch: int, device) -> tuple[torch.Tensor, torch.Tensor]:
         """Text states and mask meaning 'no text', for classifier-free guidance."""
@@ -97,9 +102,11 @@ class Denoiser(nn.Module):
         mask[drop, :1] = null_mask
         return states, mask
 
-    def forward(self, x_t, t, text_states, text_mask, lower=None, mask=None):
+    def forward(self, x_t, t, text_states, text_mask, lower=None, mask=None, known=None, known_mask=None):
         """x_t [B, L, C]; t [B]; text_states [B, S, D]; text_mask [B, S] (True = token);
-        lower [B, L, C * (level - 1)] for super-resolution; mask [B, L] (True = real position)."""
+        lower [B, L, C * (level - 1)] for super-resolution; mask [B, L] (True = real position);
+        known [B, L, C] clean latents where known_mask [B, L] is True (the motion this one
+        continues), for models trained with a prefix."""
         c = self.config
         if x_t.shape[1] > c.max_len:
             raise ValueError(f"level-{c.level} sequence of {x_t.shape[1]} latents exceeds max_len {c.max_len}")
@@ -110,6 +117,12 @@ class Denoiser(nn.Module):
             x_t = torch.cat([x_t, lower], dim=-1)
         h = self.inp(x_t) + self.pos[:, : x_t.shape[1]]
         h = h + self.time(timestep_embedding(t, c.width))[:, None]
+        if c.prefix:
+            if known is None or known_mask is None:
+                known = torch.zeros_like(x_t[..., : c.code_dim])
+                known_mask = torch.zeros(x_t.shape[:2], dtype=torch.bool, device=x_t.device)
+            m = known_mask[..., None].to(x_t.dtype)
+            h = h + self.known(torch.cat([known * m, m], dim=-1))
         text = self.text_proj(text_states)
         pad = None if mask is None else ~mask
         for block in self.blocks:

@@ -44,6 +44,10 @@ class DiffusionTrainConfig:
     lower_noise: float = 0.1
     save_every: int = 250
     seed: int = 0
+    # Continuation: this share of samples sees a known prefix of its own clip (0.4 s steps up to
+    # max_prefix_s, never the whole crop) and learns to continue it; 0 trains text-only models.
+    prefix_prob: float = 0.0
+    max_prefix_s: float = 3.2
     model: dict = field(default_factory=dict)  # DenoiserConfig overrides
 
     @classmethod
@@ -123,11 +127,19 @@ class LatentData:
         drop = torch.tensor(rng.random(size) < cfg.cond_drop)
         noise = torch.tensor(rng.standard_normal(x0.shape), dtype=torch.float32)
         t = torch.tensor(rng.integers(0, DIFFUSION_STEPS, size))
+        known = torch.zeros(size, length, dtype=torch.bool)
+        if cfg.prefix_prob > 0:
+            per_token = STRIDES[1] // STRIDES[level]  # this level's latents per level-1 token
+            max_prefix1 = max(1, int(cfg.max_prefix_s * dmv1.FPS) // STRIDES[1])
+            for b, (crop, _, _) in enumerate(items):
+                n1 = len(crop[1])
+                if n1 > 1 and rng.random() < cfg.prefix_prob:
+                    known[b, : int(rng.integers(1, min(n1 - 1, max_prefix1) + 1)) * per_token] = True
         if lower is not None:
             lower = lower + cfg.lower_noise * torch.tensor(rng.standard_normal(lower.shape), dtype=torch.float32)
         to = lambda v: None if v is None else v.to(device)  # noqa: E731
         return dict(x0=to(x0), mask=to(mask), lower=to(lower), states=to(states), tmask=to(tmask), pooled=to(pooled),
-                    seconds=to(seconds), drop=to(drop), noise=to(noise), t=to(t))
+                    seconds=to(seconds), drop=to(drop), noise=to(noise), t=to(t), known=to(known))
 
 
 def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainConfig, device="auto",
@@ -136,7 +148,8 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
     torch.manual_seed(cfg.seed + level)
     code_dim = data.codes[1][0].shape[-1]
     mcfg = DenoiserConfig(**{"level": level, "code_dim": code_dim, "text_dim": data.encoder.dim,
-                             "max_len": int(cfg.max_seconds * dmv1.FPS) // STRIDES[level] + 8, **cfg.model})
+                             "max_len": int(cfg.max_seconds * dmv1.FPS) // STRIDES[level] + 8,
+                             "prefix": cfg.prefix_prob > 0, **cfg.model})
     model = Denoiser(mcfg).to(dev).train()
     modules = {"denoiser": model}
     length = LengthPredictor(data.encoder.dim).to(dev).train() if level == 1 else None
@@ -160,8 +173,8 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
         b = data.batch(step, cfg.batch, level, cfg, dev)
         states, tmask = model.drop_text(b["states"], b["tmask"], b["drop"])
         x_t = schedule.add_noise(b["x0"], b["noise"], b["t"])
-        pred = model(x_t, b["t"], states, tmask, b["lower"], b["mask"])
-        m = b["mask"][..., None].float()
+        pred = model(x_t, b["t"], states, tmask, b["lower"], b["mask"], known=b["x0"], known_mask=b["known"])
+        m = (b["mask"] & ~b["known"])[..., None].float()  # the known prefix is given, not learned
         loss = ((pred - b["x0"]) ** 2 * m).sum() / (m.sum() * pred.shape[-1])
         if length is not None:
             loss = loss + 0.1 * length.loss(b["pooled"], b["seconds"])
