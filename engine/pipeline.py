@@ -15,6 +15,7 @@ from typing import Iterator
 import numpy as np
 import torch
 
+from .continuation import EncodedHistory, Placement, encode_history
 from .cascade import DENOISERS, LENGTH, LEVELS, STRIDES, TOKENIZER, lower_condition, read_cascade_json
 from .models.denoiser import Denoiser, LengthPredictor
 from .models.diffusion import DIFFUSION_STEPS, CosineSchedule, ddim_sample
@@ -27,8 +28,9 @@ from .text import TextEncoder, TextInputError
 @dataclass
 class LevelOutput:
     level: int
-    features: list[np.ndarray]  # per prompt, raw dm-v1 features [T_i, 269]
+    features: list[np.ndarray]  # per prompt, raw dm-v1 features of its new frames [T_i, 269]
     compute_s: float
+    placements: list = field(default_factory=list)  # per prompt: where its frames start (Placement)
 
 
 @dataclass
@@ -92,9 +94,10 @@ class CascadePipeline:
 
     # ---- generation ---------------------------------------------------------------------
     @torch.no_grad()
-    def prepare(self, texts: list[str], durations: list[float] | None, seeds: list[int]) -> list["PromptState"]:
-        """Encode the prompts, predict the lengths not given, fix each one's random stream.
-        Runs on the engine thread (text encoder and length predictor are model work)."""
+    def prepare(self, texts: list[str], durations: list[float] | None, seeds: list[int],
+                histories: list | None = None) -> list["PromptState"]:
+        """Encode the prompts (and the motions they continue), predict the lengths not given,
+        fix each one's random stream. Runs on the engine thread: all of it is model work."""
         try:
             enc = self.text_encoder.encode(list(texts))
         except TextInputError as e:
@@ -104,9 +107,13 @@ class CascadePipeline:
         for i, text in enumerate(texts):
             n = int(enc.mask[i].sum())
             frames = max(2, int(round(seconds[i] * dmv1.FPS)))
-            out.append(PromptState(text, frames, self.tokenizer.model.pad_length(frames),
+            history = None
+            if histories is not None and histories[i] is not None:
+                history = encode_history(histories[i], self.tokenizer)
+            before = history.frames if history else 0
+            out.append(PromptState(text, frames, self.tokenizer.model.pad_length(before + frames),
                                    enc.states[i, :n].to(self.device),
-                                   torch.Generator(device="cpu").manual_seed(int(seeds[i]))))
+                                   torch.Generator(device="cpu").manual_seed(int(seeds[i])), history=history))
         return out
 
     @torch.no_grad()
@@ -127,19 +134,32 @@ class CascadePipeline:
         mask = torch.zeros(b, length, dtype=torch.bool, device=dev)
         noise = torch.zeros(b, length, code_dim)
         lower = torch.zeros(b, length, code_dim * (level - 1), device=dev) if level > 1 else None
+        known = torch.zeros(b, length, code_dim, device=dev)
+        known_mask = torch.zeros(b, length, dtype=torch.bool, device=dev)
+        codebook = self.tokenizer.model.vq[level - 1].codebook
+        mean, std = self.latent_stats[level]
         for i, p in enumerate(prompts):
             n = p.own // stride
             states[i, :len(p.states)] = p.states
             tmask[i, :len(p.states)] = True
             mask[i, :n] = True
             noise[i, :n] = torch.randn(n, code_dim, generator=p.generator)
+            if p.history is not None:
+                h = p.history.frames // stride
+                known[i, :h] = (codebook[p.history.indices[level - 1]] - mean) / std
+                known_mask[i, :h] = True
             if level > 1:
                 lower[i, :n] = lower_condition(p.codes, level, self.latent_stats)
         model = self.denoisers[level]
         null_states, null_mask = model.null_condition(b, dev)
+        continuing = bool(known_mask.any())
+        # A model trained with a prefix sees it; every model gets the known latents imposed on its
+        # prediction, which is all an untrained one has (inpainting, the baseline).
+        given = dict(known=known, known_mask=known_mask) if model.config.prefix and continuing else {}
 
         def fn(x, t, cond):
-            return model(x, t, cond[0], cond[1], lower, mask)
+            x0 = model(x, t, cond[0], cond[1], lower, mask, **given)
+            return torch.where(known_mask[..., None], known, x0) if continuing else x0
 
         x0 = ddim_sample(fn, self.schedule, noise.to(dev), (states, tmask), (null_states, null_mask), guidance,
                          self.settings.sample_steps[level])
@@ -149,11 +169,15 @@ class CascadePipeline:
             n = p.own // stride
             p.codes[level], p.indices[level] = codes[i, :n], indices[i, :n]
             idx = [p.indices[k][None] for k in range(1, level + 1)]
-            out.append(self.tokenizer.decode(idx, level)[0, : p.frames].float().cpu().numpy())
+            decoded = self.tokenizer.decode(idx, level)[0].float().cpu().numpy()
+            before = p.history.frames if p.history else 0
+            p.placement = p.history.placement(decoded) if p.history else Placement()
+            out.append(decoded[before: before + p.frames])
         return out
 
     def generate(self, texts: list[str], durations: list[float] | None = None, seeds: list[int] | None = None,
-                 guidance: float | None = None, max_level: int | None = None) -> Iterator[LevelOutput]:
+                 guidance: float | None = None, max_level: int | None = None,
+                 histories: list | None = None) -> Iterator[LevelOutput]:
         """Prompts in one batch, level by level (training, evaluation and the CLI call this; the
         server goes through the same validate / prepare / run_level per request)."""
         if not texts:
@@ -170,11 +194,11 @@ class CascadePipeline:
             except RequestError as e:
                 raise RequestError(e.field, e.problem + (f" (prompt {i})" if len(texts) > 1 else "")) from None
         guidance, max_level = requests[0].guidance, requests[0].max_level
-        prompts = self.prepare(texts, durations, list(seeds) if seeds is not None else [0] * len(texts))
+        prompts = self.prepare(texts, durations, list(seeds) if seeds is not None else [0] * len(texts), histories)
         for level in range(1, max_level + 1):
             t0 = time.perf_counter()
             out = self.run_level(prompts, level, guidance)
-            yield LevelOutput(level, out, time.perf_counter() - t0)
+            yield LevelOutput(level, out, time.perf_counter() - t0, [p.placement for p in prompts])
 
 
 @dataclass
@@ -187,6 +211,8 @@ class PromptState:
     generator: torch.Generator
     codes: dict = field(default_factory=dict)
     indices: dict = field(default_factory=dict)
+    history: EncodedHistory | None = None   # the motion this prompt continues, as latents
+    placement: Placement = field(default_factory=Placement)  # where its new frames start in the world
 
 
 def load_cascade(path, device="cpu", text_encoder: TextEncoder | None = None) -> CascadePipeline:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from deepmotion.engine.continuation import Placement
 from deepmotion.engine.representation import dmv1
 from deepmotion_client.motion.rotations import quat_conj, quat_mul, yaw_to_quat
 from deepmotion_client.motion.skeleton import Skeleton
@@ -17,9 +18,11 @@ def skeleton_message(skeleton: Skeleton) -> pb.Skeleton:
                        rest_offsets=skeleton.offsets.astype(np.float32).ravel().tolist())
 
 
-def frames_from_features(feats: np.ndarray, root_motion: int):
-    """-> (root positions [T, 3], local rotations [T, J, 4], joint positions [T, J, 3], contacts [T, 4])."""
-    motion = dmv1.decode(feats)
+def frames_from_features(feats: np.ndarray, root_motion: int, placement: Placement | None = None):
+    """-> (root positions [T, 3], local rotations [T, J, 4], joint positions [T, J, 3], contacts [T, 4]).
+    `placement` puts a continuation where its history left off (default: origin, facing +Z)."""
+    placement = placement or Placement()
+    motion = dmv1.decode(feats, heading=placement.heading, origin_xz=(placement.origin_x, placement.origin_z))
     root, local = motion.root_positions.copy(), motion.local_rotations.copy()
     if root_motion == pb.ROOT_MOTION_IN_PLACE:
         heading = yaw_to_quat(np.concatenate([[0.0], np.cumsum(feats[:-1, 0].astype(np.float64))]))
@@ -30,8 +33,9 @@ def frames_from_features(feats: np.ndarray, root_motion: int):
     return root, local, pos, contacts
 
 
-def chunks(level: int, feats: np.ndarray, output: pb.OutputOptions, max_frames: int = MAX_CHUNK_FRAMES):
-    root, local, pos, contacts = frames_from_features(feats, output.root_motion)
+def chunks(level: int, feats: np.ndarray, output: pb.OutputOptions, max_frames: int = MAX_CHUNK_FRAMES,
+           placement: Placement | None = None):
+    root, local, pos, contacts = frames_from_features(feats, output.root_motion, placement)
     for start in range(0, len(root), max_frames):
         s = slice(start, start + max_frames)
         chunk = pb.FrameChunk(level=level, start_frame=start, frame_count=len(root[s]),

@@ -158,7 +158,7 @@ class Scheduler:
             self.stats["levels_computed"] += 1
             for job, f in zip(batch, feats):
                 if not job.cancelled.is_set():
-                    loop.call_soon_threadsafe(job.out.put_nowait, (level, f, compute))
+                    loop.call_soon_threadsafe(job.out.put_nowait, (level, f, compute, job.state.placement))
             return True
         except Exception as e:  # the process keeps serving; these requests fail
             log.exception("engine failed on level %d for %s", level, [j.request_id for j in batch])

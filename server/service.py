@@ -78,10 +78,10 @@ class MotionService(pb_grpc.MotionServiceServicer):
                     break
                 if isinstance(item, Exception):
                     await self._abort_for(context, item)
-                level, feats, compute_s = item
+                level, feats, compute_s, placement = item
                 first = time.perf_counter() - t0
                 n = 0
-                for msg in chunks(level, feats, output):
+                for msg in chunks(level, feats, output, placement=placement):
                     n += 1
                     yield msg
                 timings.append(pb.LevelTiming(level=level, first_chunk_s=first, compute_s=compute_s, chunk_count=n))

@@ -101,18 +101,21 @@ def _headings(feats: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(yaw_vel[:-1])])
 
 
-def decode(feats: np.ndarray, skeleton: Skeleton | None = None, fps: float = FPS) -> Motion:
-    """[T, 269] -> Motion on the canonical skeleton (rotations from the 6D block)."""
+def decode(feats: np.ndarray, skeleton: Skeleton | None = None, fps: float = FPS, heading: float = 0.0,
+           origin_xz: tuple[float, float] = (0.0, 0.0)) -> Motion:
+    """[T, 269] -> Motion on the canonical skeleton (rotations from the 6D block), starting at
+    `origin_xz` with the world heading `heading` (radians; a continuation starts where its
+    history left off, a fresh clip at the origin facing +Z)."""
     feats = np.asarray(feats, dtype=np.float64)
     if feats.ndim != 2 or feats.shape[1] != DIM:
         raise ValueError(f"dm-v1 features must be [T, {DIM}], got {list(feats.shape)}")
     skeleton = skeleton or canonical_skeleton()
     t = len(feats)
-    heading = yaw_to_quat(_headings(feats))
-    root = decode_root(feats)
+    heading_q = yaw_to_quat(_headings(feats) + heading)
+    root = decode_root(feats, heading, origin_xz)
     mats = sixd_to_matrix(feats[:, SLICES["rot6d"]].reshape(t, NUM_JOINTS, 6))
     local = matrix_to_quat(mats)
-    local[:, 0] = quat_mul(heading, local[:, 0])
+    local[:, 0] = quat_mul(heading_q, local[:, 0])
     return Motion(skeleton, root, local, fps)
 
 
@@ -127,14 +130,17 @@ def ric_positions(feats: np.ndarray) -> np.ndarray:
     return np.concatenate([root[:, None], rel], axis=1)
 
 
-def decode_root(feats: np.ndarray) -> np.ndarray:
-    """Root path [T, 3]: integrate the heading-frame velocities from the origin."""
+def decode_root(feats: np.ndarray, heading: float = 0.0, origin_xz: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    """Root path [T, 3]: integrate the heading-frame velocities from `origin_xz`, starting at
+    world heading `heading`."""
     feats = np.asarray(feats, dtype=np.float64)
-    heading = yaw_to_quat(_headings(feats))
+    heading_q = yaw_to_quat(_headings(feats) + heading)
     step = np.zeros((len(feats), 3))
     step[:, [0, 2]] = feats[:, SLICES["root_xz_vel"]]
-    world_step = quat_rotate(heading, step)
+    world_step = quat_rotate(heading_q, step)
     root = np.zeros((len(feats), 3))
     root[1:] = np.cumsum(world_step[:-1], axis=0)
+    root[:, 0] += origin_xz[0]
+    root[:, 2] += origin_xz[1]
     root[:, 1] = feats[:, 3]
     return root

@@ -1,0 +1,72 @@
+"""Continuation: a request that carries the frames it continues (engine side)."""
+import numpy as np
+import pytest
+
+from deepmotion.engine.continuation import HISTORY_STEP, encode_history, history_frames
+from deepmotion.engine.evaluation.seams import seam_ratios
+from deepmotion.engine.pipeline import load_cascade
+from deepmotion.engine.representation import dmv1
+from deepmotion.engine.request import RequestError
+from deepmotion_client.motion.clip import Motion
+from motion_fixtures import walking_motion
+from tiny_model import build_tiny_model
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return load_cascade(build_tiny_model(tmp_path_factory.mktemp("continuation-model")))
+
+
+def test_history_is_used_in_whole_level_one_tokens_up_to_the_limit():
+    assert history_frames(7) == 0 and history_frames(8) == 8 and history_frames(30) == 24
+    assert history_frames(1000) == 64
+
+
+def test_history_latents_are_the_known_prefix_at_every_level(tiny):
+    history = walking_motion(30, turn=0.5, seed=3)
+    out = list(tiny.generate(["a person walks and turns left"], [2.0], [4], histories=[history]))
+    assert [len(o.features[0]) for o in out] == [40, 40, 40], "only the new frames go out"
+    state_codes = encode_history(history, tiny.tokenizer)
+    h = state_codes.frames
+    assert h == 24
+    # Sampling again keeps the prefix exactly: the known latents are imposed at every level.
+    prompts = tiny.prepare(["a person walks"], [2.0], [4], [history])
+    for level in (1, 2, 3):
+        tiny.run_level(prompts, level, 2.5)
+        stride = {1: 8, 2: 4, 3: 2}[level]
+        assert np.array_equal(prompts[0].indices[level][: h // stride].cpu(), state_codes.indices[level - 1].cpu())
+
+
+def test_new_frames_start_where_the_history_leaves_off(tiny):
+    history = walking_motion(40, turn=0.0, seed=5)
+    # Move and turn the history in the world: the continuation must follow it there.
+    yaw = np.pi / 2
+    q = np.array([0.0, np.sin(yaw / 2), 0.0, np.cos(yaw / 2)])
+    from deepmotion_client.motion.rotations import quat_mul, quat_rotate
+    root = quat_rotate(q, history.root_positions) + np.array([3.0, 0.0, -2.0])
+    rot = history.local_rotations.copy()
+    rot[:, 0] = quat_mul(q, rot[:, 0])
+    moved = Motion(history.skeleton, root, rot, history.fps)
+    out = list(tiny.generate(["a person walks"], [1.0], [1], histories=[moved]))[-1]
+    place = out.placements[0]
+    new = dmv1.decode(out.features[0], heading=place.heading, origin_xz=(place.origin_x, place.origin_z))
+    gap = np.linalg.norm(new.root_positions[0, [0, 2]] - moved.root_positions[-1, [0, 2]])
+    assert gap < 0.3, f"first new root {gap:.2f} m from the history's last root"
+    last_heading = dmv1.heading_yaw(moved.skeleton.forward_kinematics(moved.root_positions[-1:], moved.local_rotations[-1:])[1][0, 0])
+    assert abs(np.angle(np.exp(1j * (place.heading - last_heading)))) < 0.5
+
+
+def test_too_short_a_history_is_a_request_error(tiny):
+    with pytest.raises(RequestError, match=rf"^history: 5 frames; at least {HISTORY_STEP}"):
+        list(tiny.generate(["a person walks"], [1.0], [0], histories=[walking_motion(5)]))
+
+
+def test_seam_ratios_are_about_one_for_a_motion_cut_anywhere_and_large_for_a_jump():
+    motion = walking_motion(120, turn=0.3, seed=2)
+    pos = motion.joint_positions()
+    smooth = seam_ratios(pos, [60])[0]
+    assert smooth["acceleration_ratio"] < 1.5 and smooth["step_ratio"] < 1.5, smooth
+    jumped = pos.copy()
+    jumped[60:] += np.array([0.5, 0.0, 0.0])
+    bad = seam_ratios(jumped, [60])[0]
+    assert bad["acceleration_ratio"] > 1.5 and bad["step_ratio"] > 1.5, bad  # fails the bar
