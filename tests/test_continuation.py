@@ -70,3 +70,27 @@ def test_seam_ratios_are_about_one_for_a_motion_cut_anywhere_and_large_for_a_jum
     jumped[60:] += np.array([0.5, 0.0, 0.0])
     bad = seam_ratios(jumped, [60])[0]
     assert bad["acceleration_ratio"] > 1.5 and bad["step_ratio"] > 1.5, bad  # fails the bar
+
+
+def test_timeline_streams_each_level_for_every_segment_and_chains_them(tiny):
+    from deepmotion.engine.timeline import generate_timeline
+    levels = list(generate_timeline(tiny, [("a person walks", 1.2), ("a person walks and turns left", 1.6),
+                                           ("a person walks", 2.0)], seed=3))
+    assert [lv.level for lv in levels] == [1, 2, 3]
+    for lv in levels:
+        assert [len(f) for f in lv.features] == [24, 32, 40], "whole 0.4-s steps per segment"
+        motion = lv.motion()
+        assert motion.num_frames == 96 and np.isfinite(motion.root_positions).all()
+        assert lv.seams() == [24, 56]
+        gap = np.linalg.norm(np.diff(motion.root_positions[[23, 24, 55, 56]][:, [0, 2]], axis=0)[[0, 2]], axis=-1)
+        assert (gap < 0.3).all(), f"segments start where the one before ends ({gap} m)"
+
+
+def test_timeline_errors_name_the_segment(tiny):
+    from deepmotion.engine.timeline import generate_timeline
+    with pytest.raises(RequestError, match=r"^segments\[1\]\.text: empty"):
+        list(generate_timeline(tiny, [("a person walks", 1.0), ("  ", 1.0)]))
+    with pytest.raises(RequestError, match=r"^segments\[0\]\.seconds: 30 is outside"):
+        list(generate_timeline(tiny, [("a person walks", 30.0)]))
+    with pytest.raises(RequestError, match=r"^segments: 70 s in all"):
+        list(generate_timeline(tiny, [("a person walks", 10.0)] * 7))
