@@ -9,8 +9,15 @@ from .options import add_device, add_model, load_model
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("generate", help="generate motion for a prompt and write BVH (engine only, no server)")
-    p.add_argument("text")
+    p = sub.add_parser("generate", help="generate motion for a prompt (or a timeline) and write BVH (engine only, no server)")
+    p.add_argument("text", nargs="?", default=None, help="the prompt (or give --segment instead)")
+    p.add_argument("--segment", nargs=2, action="append", metavar=("TEXT", "SECONDS"), default=None,
+                   help="a timeline segment; repeat for each (each continues the one before)")
+    p.add_argument("--start-from", type=Path, default=None,
+                   help="continue the end of this BVH motion (any rig the retargeter maps); the output holds "
+                        "only the new frames, on that rig, in its world frame and units")
+    p.add_argument("--map", default="auto", help="joint map of --start-from: auto, mixamo, unreal, vrm, unity, "
+                                                  "canonical, bandai or a .json file")
     p.add_argument("--out", type=Path, required=True, help="output: .bvh, .glb / .gltf (glTF 2.0) or .npz")
     p.add_argument("--duration", type=float, default=0.0, help="seconds; 0 = predicted from the text")
     p.add_argument("--level", type=int, choices=[1, 2, 3], default=3, help="highest level to generate")
@@ -32,28 +39,56 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_generate(args) -> int:
+    from deepmotion_client.errors import UsageError
     from deepmotion_client.motion.export import check_output_path, save_motion
 
     from deepmotion.engine.representation import dmv1
+    from deepmotion.engine.timeline import generate_timeline
 
+    if (args.text is None) == (args.segment is None):
+        raise UsageError("give a prompt or --segment TEXT SECONDS (one or more), not both")
+    segments = [(args.text, args.duration)] if args.segment is None else [(t, _seconds(s)) for t, s in args.segment]
     check_output_path(args.out)
+    history, target = None, None
+    if args.start_from:
+        from deepmotion_client.motion.retarget import load_target_rig
+        from deepmotion.engine.data.importers import load_joint_map
+        from deepmotion.engine.data.sources import canonical_in_source_world
+        target = load_target_rig(args.start_from, args.map)  # the new frames go back onto this rig
+        history = canonical_in_source_world(args.start_from, load_joint_map(args.map), dmv1.FPS)
+        print(f"continuing the last {history.num_frames / dmv1.FPS:.1f} s of {args.start_from}")
     t0 = time.perf_counter()
     pipe = load_model(args)
     print(f"loaded {pipe.meta['model_version']} in {time.perf_counter() - t0:.1f} s (licence: {pipe.meta['licence']})")
     t0 = time.perf_counter()
-    last = None
-    for out in pipe.generate([args.text], [args.duration], [args.seed], args.guidance, args.level):
-        print(f"level {out.level}: {len(out.features[0])} frames after {time.perf_counter() - t0:.2f} s "
-              f"(this level {out.compute_s:.2f} s)")
-        last = out
-    motion = dmv1.decode(last.features[0])
-    save_motion(args.out, motion, args.units)
+    if args.segment is None and history is None:
+        levels = ((out.level, out.compute_s, lambda out=out: dmv1.decode(out.features[0]))
+                  for out in pipe.generate([args.text], [args.duration], [args.seed], args.guidance, args.level))
+    else:
+        levels = ((lv.level, lv.compute_s, lv.motion)
+                  for lv in generate_timeline(pipe, segments, args.seed, args.guidance, args.level, history))
+    for level, compute_s, decode in levels:  # each level is reported as soon as it exists
+        motion = decode()
+        print(f"level {level}: {motion.num_frames} frames after {time.perf_counter() - t0:.2f} s (this level {compute_s:.2f} s)")
+    canonical = motion
+    if target is not None:
+        target.save(args.out, target.apply(motion), args.units)
+    else:
+        save_motion(args.out, motion, args.units)
     written = [args.out]
     if args.preview:
         from deepmotion_client.motion.preview import save_preview
-        written.append(save_preview(motion, args.preview, args.text))
-    print(f"wrote {', '.join(map(str, written))} ({motion.num_frames} frames, {motion.duration:.1f} s, level {last.level})")
+        written.append(save_preview(canonical, args.preview, args.text or " / ".join(t for t, _ in segments)))
+    print(f"wrote {', '.join(map(str, written))} ({motion.num_frames} frames, {motion.duration:.1f} s, level {level})")
     return 0
+
+
+def _seconds(text: str) -> float:
+    from deepmotion_client.errors import UsageError
+    try:
+        return float(text)
+    except ValueError:
+        raise UsageError(f"--segment: SECONDS must be a number, got {text!r}") from None
 
 
 def cmd_probes(args) -> int:

@@ -78,3 +78,20 @@ def to_canonical(clip: WorldClip, offsets: dict[str, np.ndarray] | None) -> Reta
     motion = retarget.assemble(world, clip.positions["Hips"], scale, clip.fps, sk)
     err = retarget.bone_direction_error_deg(motion, clip.positions)
     return RetargetResult(retarget.place_on_floor(motion), float(err.mean()))
+
+
+def canonical_in_source_world(path, joint_map: dict[str, str] | None = None, fps: float | None = None) -> Motion:
+    """A BVH file's motion on the canonical skeleton, kept in the file's own world frame (its
+    path scaled to canonical size, not turned or moved): the history a continuation of that
+    file starts from. joint_map: None picks the built-in map that fits the file."""
+    from deepmotion_client.motion.bvh import read_bvh
+    from deepmotion_client.motion.joint_maps import guess_map
+
+    bvh = read_bvh(path)
+    jm = joint_map if joint_map is not None else guess_map(bvh.skeleton.names)[1]
+    clip = world_clip_from_bvh(str(path), bvh, jm)
+    world = retarget.world_rotations_from_offsets(clip.rotations, fit_offsets([clip]))
+    sk = canonical_skeleton()
+    scale = retarget.canonical_leg_length(sk) / retarget.leg_length(clip.positions)
+    motion = retarget.assemble(world, clip.positions["Hips"], scale, clip.fps, sk)
+    return motion.resample(fps) if fps else motion
