@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from deepmotion_client.motion.clip import Motion
-from deepmotion_client.motion.rotations import quat_rotate, yaw_to_quat
+from deepmotion_client.motion.rotations import quat_conj, quat_identity, quat_mul, quat_rotate, quat_slerp, yaw_to_quat
 
 from .cascade import STRIDES
 from .representation import dmv1
@@ -25,13 +25,39 @@ MAX_HISTORY_S = 3.2
 HISTORY_STEP = STRIDES[1]  # history is used in whole level-1 tokens (0.4 s at 20 fps)
 
 
+SEAM_BLEND_FRAMES = 8  # frames over which the history's own last pose hands over to the decoded one
+
+
 @dataclass(frozen=True)
 class Placement:
     """Where new frames start in the world: the heading (radians, left turn positive) and the
-    root's x, z at the first new frame. The default is the origin facing +Z."""
+    root's x, z at the first new frame (default: the origin facing +Z). For a continuation also
+    the residual between the history's real last pose and the pose the decoder reconstructs
+    for it, faded out over the first SEAM_BLEND_FRAMES new frames: the decoder continues its
+    reconstruction, and without the residual the seam would jump by the tokenizer's error."""
     heading: float = 0.0
     origin_x: float = 0.0
     origin_z: float = 0.0
+    rotation_residual: np.ndarray | None = None   # [J, 4] heading-free local rotations, real * inverse(decoded)
+    height_residual: float = 0.0
+
+    def place(self, feats: np.ndarray) -> Motion:
+        """dm-v1 features of new frames -> Motion in the world, continuing the history."""
+        motion = dmv1.decode(feats, heading=self.heading, origin_xz=(self.origin_x, self.origin_z))
+        if self.rotation_residual is None:
+            return motion
+        n = min(SEAM_BLEND_FRAMES, motion.num_frames)
+        w = 1.0 - (np.arange(n) + 1.0) / (SEAM_BLEND_FRAMES + 1.0)
+        root, local = motion.root_positions.copy(), motion.local_rotations.copy()
+        heading = dmv1.heading_yaw(local[:n, 0])  # the root joint's local rotation is its world rotation
+        yaw = yaw_to_quat(heading)
+        residual = np.broadcast_to(self.rotation_residual, (n,) + self.rotation_residual.shape)
+        fade = quat_slerp(quat_identity((n, residual.shape[1])), residual, w[:, None])
+        local[:n, 1:] = quat_mul(fade[:, 1:], local[:n, 1:])
+        root_free = quat_mul(quat_conj(yaw), local[:n, 0])
+        local[:n, 0] = quat_mul(yaw, quat_mul(fade[:, 0], root_free))
+        root[:n, 1] += w * self.height_residual
+        return Motion(motion.skeleton, root, local, motion.fps)
 
 
 @dataclass
@@ -40,14 +66,27 @@ class EncodedHistory:
     indices: list[torch.Tensor]       # token indices per level, [frames / stride_k]
     last_root: np.ndarray             # world root position of the history's last frame
     last_heading: float               # world heading of the history's last frame
+    last_local: np.ndarray | None = None  # its local rotations [J, 4], root heading removed
 
     def placement(self, decoded: np.ndarray) -> Placement:
         """Continue from the real last frame with the step the jointly decoded features give it
-        (`decoded` covers history + new frames)."""
+        (`decoded` covers history + new frames), handing its pose over to the decoded one."""
         last = decoded[self.frames - 1]
         step = quat_rotate(yaw_to_quat(np.array(self.last_heading)), np.array([last[1], 0.0, last[2]], dtype=np.float64))
+        residual, height = None, 0.0
+        if self.last_local is not None:
+            rebuilt = heading_free(dmv1.decode(decoded[: self.frames]).local_rotations[-1])
+            residual = quat_mul(self.last_local, quat_conj(rebuilt))
+            height = float(self.last_root[1] - last[3])
         return Placement(float(self.last_heading + last[0]), float(self.last_root[0] + step[0]),
-                         float(self.last_root[2] + step[2]))
+                         float(self.last_root[2] + step[2]), residual, height)
+
+
+def heading_free(local: np.ndarray) -> np.ndarray:
+    """Local rotations [J, 4] of one frame with the root's heading removed."""
+    out = np.array(local, dtype=np.float64)
+    out[0] = quat_mul(quat_conj(yaw_to_quat(dmv1.heading_yaw(out[0]))), out[0])
+    return out
 
 
 def history_frames(n: int) -> int:
@@ -64,6 +103,6 @@ def encode_history(motion: Motion, tokenizer) -> EncodedHistory:
     recent = Motion(motion.skeleton, motion.root_positions[-h:], motion.local_rotations[-h:], motion.fps)
     feats = torch.tensor(dmv1.encode(recent)[None], device=tokenizer.device)
     indices = [i[0] for i in tokenizer.encode(feats)]
-    world_root_rot = recent.skeleton.forward_kinematics(recent.root_positions[-1:], recent.local_rotations[-1:])[1][0, 0]
-    return EncodedHistory(h, indices, recent.root_positions[-1].astype(np.float64),
-                          float(dmv1.heading_yaw(world_root_rot)))
+    last = recent.local_rotations[-1]
+    return EncodedHistory(h, indices, recent.root_positions[-1].astype(np.float64), float(dmv1.heading_yaw(last[0])),
+                          heading_free(last))

@@ -15,7 +15,7 @@ from typing import Iterator
 import numpy as np
 
 from .cascade import STRIDES
-from .continuation import HISTORY_STEP, EncodedHistory, Placement, history_frames
+from .continuation import HISTORY_STEP, EncodedHistory, Placement, heading_free, history_frames
 from .representation import dmv1
 from .request import GenerationRequest, RequestError
 
@@ -33,8 +33,7 @@ class TimelineLevel:
     def motion(self):
         """The whole timeline at this level as one Motion in the world frame."""
         from deepmotion_client.motion.clip import Motion
-        parts = [dmv1.decode(f, heading=p.heading, origin_xz=(p.origin_x, p.origin_z))
-                 for f, p in zip(self.features, self.placements)]
+        parts = [p.place(f) for f, p in zip(self.features, self.placements)]
         return Motion(parts[0].skeleton, np.concatenate([m.root_positions for m in parts]),
                       np.concatenate([m.local_rotations for m in parts]), parts[0].fps)
 
@@ -88,8 +87,8 @@ def _chain(prev, prev_feats: np.ndarray, state, level: int) -> None:
     h = state.history.frames
     end = (prev.history.frames if prev.history else 0) + prev.frames
     state.history.indices[level - 1] = prev.indices[level][(end - h) // stride: end // stride]
-    p = prev.placement
-    prev_motion = dmv1.decode(prev_feats, heading=p.heading, origin_xz=(p.origin_x, p.origin_z))
-    last_rot = prev_motion.skeleton.forward_kinematics(prev_motion.root_positions[-1:], prev_motion.local_rotations[-1:])[1][0, 0]
+    prev_motion = prev.placement.place(prev_feats)
+    last = prev_motion.local_rotations[-1]
     state.history.last_root = prev_motion.root_positions[-1]
-    state.history.last_heading = float(dmv1.heading_yaw(last_rot))
+    state.history.last_heading = float(dmv1.heading_yaw(last[0]))
+    state.history.last_local = heading_free(last)

@@ -21,8 +21,7 @@ def skeleton_message(skeleton: Skeleton) -> pb.Skeleton:
 def frames_from_features(feats: np.ndarray, root_motion: int, placement: Placement | None = None):
     """-> (root positions [T, 3], local rotations [T, J, 4], joint positions [T, J, 3], contacts [T, 4]).
     `placement` puts a continuation where its history left off (default: origin, facing +Z)."""
-    placement = placement or Placement()
-    motion = dmv1.decode(feats, heading=placement.heading, origin_xz=(placement.origin_x, placement.origin_z))
+    motion = (placement or Placement()).place(feats)
     root, local = motion.root_positions.copy(), motion.local_rotations.copy()
     if root_motion == pb.ROOT_MOTION_IN_PLACE:
         heading = yaw_to_quat(np.concatenate([[0.0], np.cumsum(feats[:-1, 0].astype(np.float64))]))

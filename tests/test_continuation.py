@@ -49,7 +49,7 @@ def test_new_frames_start_where_the_history_leaves_off(tiny):
     moved = Motion(history.skeleton, root, rot, history.fps)
     out = list(tiny.generate(["a person walks"], [1.0], [1], histories=[moved]))[-1]
     place = out.placements[0]
-    new = dmv1.decode(out.features[0], heading=place.heading, origin_xz=(place.origin_x, place.origin_z))
+    new = place.place(out.features[0])
     gap = np.linalg.norm(new.root_positions[0, [0, 2]] - moved.root_positions[-1, [0, 2]])
     assert gap < 0.3, f"first new root {gap:.2f} m from the history's last root"
     last_heading = dmv1.heading_yaw(moved.skeleton.forward_kinematics(moved.root_positions[-1:], moved.local_rotations[-1:])[1][0, 0])
