@@ -106,3 +106,12 @@ def encode_history(motion: Motion, tokenizer) -> EncodedHistory:
     last = recent.local_rotations[-1]
     return EncodedHistory(h, indices, recent.root_positions[-1].astype(np.float64), float(dmv1.heading_yaw(last[0])),
                           heading_free(last))
+
+
+def history_motion(history) -> Motion | None:
+    """A request's HistoryFrames (checked) as a Motion on the canonical skeleton at model fps."""
+    if history is None:
+        return None
+    from deepmotion_client.motion.skeleton import canonical_skeleton
+    return Motion(canonical_skeleton(), np.asarray(history.root_positions, dtype=np.float64),
+                  np.asarray(history.local_rotations, dtype=np.float64), dmv1.FPS)

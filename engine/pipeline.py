@@ -69,10 +69,11 @@ class CascadePipeline:
     def validate(self, request: GenerationRequest) -> GenerationRequest:
         """The one validation of a request (fields, then what the text encoder can take);
         returns it with the model's defaults resolved. Raises RequestError naming the field."""
-        request.validate(self.limits, self.levels)
-        problem = self.text_encoder.problem(request.text)
-        if problem:
-            raise RequestError("text", problem)
+        request.validate(self.limits, self.levels, len(self.skeleton))
+        for i, text in enumerate(request.texts):
+            problem = self.text_encoder.problem(text)
+            if problem:
+                raise RequestError(f"segments[{i}].text" if request.segments else "text", problem)
         return request.resolved(self.limits, self.levels)
 
     # ---- helpers ------------------------------------------------------------------------

@@ -17,11 +17,7 @@ import numpy as np
 from .cascade import STRIDES
 from .continuation import HISTORY_STEP, EncodedHistory, Placement, heading_free, history_frames
 from .representation import dmv1
-from .request import GenerationRequest, RequestError
-
-MAX_SEGMENTS = 16
-MAX_TIMELINE_S = 60.0
-
+from .request import GenerationRequest, RequestError, Segment
 
 @dataclass
 class TimelineLevel:
@@ -46,39 +42,46 @@ def segment_frames(seconds: float) -> int:
     return max(HISTORY_STEP, int(round(seconds * dmv1.FPS / HISTORY_STEP)) * HISTORY_STEP)
 
 
-def generate_timeline(pipe, segments: list[tuple[str, float]], seed: int = 0, guidance: float | None = None,
-                      max_level: int | None = None, history=None) -> Iterator[TimelineLevel]:
-    if not segments:
-        raise RequestError("segments", "at least one (text, seconds) segment is needed")
-    if len(segments) > MAX_SEGMENTS:
-        raise RequestError("segments", f"{len(segments)} segments; at most {MAX_SEGMENTS}")
-    total = sum(s for _, s in segments)
-    if total > MAX_TIMELINE_S:
-        raise RequestError("segments", f"{total:g} s in all; a timeline holds at most {MAX_TIMELINE_S:g} s")
-    resolved = []
-    for i, (text, seconds) in enumerate(segments):
-        try:
-            resolved.append(pipe.validate(GenerationRequest(text, float(seconds), seed + i, guidance, max_level)))
-        except RequestError as e:
-            raise RequestError(f"segments[{i}].{'seconds' if e.field == 'duration_s' else e.field}", e.problem) from None
-    if any(not r.duration_s for r in resolved):
-        raise RequestError("segments", "every segment needs its length in seconds")
-    guidance, max_level = resolved[0].guidance, resolved[0].max_level
-    frames = [segment_frames(r.duration_s) for r in resolved]
-    states = pipe.prepare([r.text for r in resolved], [f / dmv1.FPS for f in frames], [r.seed for r in resolved],
-                          [history] + [None] * (len(resolved) - 1))
-    for i in range(1, len(states)):
-        h = history_frames(states[i - 1].frames)
-        states[i].history = EncodedHistory(h, [None] * len(STRIDES), np.zeros(3), 0.0)
-        states[i].own = pipe.tokenizer.model.pad_length(h + states[i].frames)
-    for level in range(1, max_level + 1):
+class Timeline:
+    """One request's segments between stages (the server's scheduler runs it stage by stage,
+    like a prompt; segments run in order within a stage)."""
+
+    def __init__(self, pipe, request: GenerationRequest, history=None):
+        self.pipe, self.guidance = pipe, request.guidance
+        frames = [segment_frames(seg.duration_s) for seg in request.segments]
+        seed = request.seed or 0
+        self.states = pipe.prepare([seg.text for seg in request.segments], [f / dmv1.FPS for f in frames],
+                                   [seed + i for i in range(len(frames))], [history] + [None] * (len(frames) - 1))
+        for i in range(1, len(self.states)):
+            h = history_frames(self.states[i - 1].frames)
+            self.states[i].history = EncodedHistory(h, [None] * len(STRIDES), np.zeros(3), 0.0)
+            self.states[i].own = pipe.tokenizer.model.pad_length(h + self.states[i].frames)
+
+    @property
+    def frames(self) -> int:
+        return sum(s.frames for s in self.states)
+
+    def run_level(self, level: int) -> TimelineLevel:
         t0 = time.perf_counter()
         feats = []
-        for i, state in enumerate(states):
+        for i, state in enumerate(self.states):
             if i > 0:
-                _chain(states[i - 1], feats[-1], state, level)
-            feats.append(pipe.run_level([state], level, guidance)[0])
-        yield TimelineLevel(level, feats, [s.placement for s in states], time.perf_counter() - t0)
+                _chain(self.states[i - 1], feats[-1], state, level)
+            feats.append(self.pipe.run_level([state], level, self.guidance)[0])
+        return TimelineLevel(level, feats, [s.placement for s in self.states], time.perf_counter() - t0)
+
+
+def generate_timeline(pipe, segments: list[tuple[str, float]], seed: int = 0, guidance: float | None = None,
+                      max_level: int | None = None, history=None) -> Iterator[TimelineLevel]:
+    """(text, seconds) pairs -> each level of the whole timeline; `history` (a Motion) is what
+    the first segment continues."""
+    if not segments:
+        raise RequestError("segments", "at least one (text, seconds) segment is needed")
+    request = pipe.validate(GenerationRequest("", None, seed, guidance, max_level,
+                                              segments=tuple(Segment(t, float(d)) for t, d in segments)))
+    timeline = Timeline(pipe, request, history)
+    for level in range(1, request.max_level + 1):
+        yield timeline.run_level(level)
 
 
 def _chain(prev, prev_feats: np.ndarray, state, level: int) -> None:

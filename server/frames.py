@@ -33,11 +33,12 @@ def frames_from_features(feats: np.ndarray, root_motion: int, placement: Placeme
 
 
 def chunks(level: int, feats: np.ndarray, output: pb.OutputOptions, max_frames: int = MAX_CHUNK_FRAMES,
-           placement: Placement | None = None):
+           placement: Placement | None = None, start: int = 0):
+    """FrameChunks of these frames; `start` is the stream frame of their first (timelines)."""
     root, local, pos, contacts = frames_from_features(feats, output.root_motion, placement)
-    for start in range(0, len(root), max_frames):
-        s = slice(start, start + max_frames)
-        chunk = pb.FrameChunk(level=level, start_frame=start, frame_count=len(root[s]),
+    for first in range(0, len(root), max_frames):
+        s = slice(first, first + max_frames)
+        chunk = pb.FrameChunk(level=level, start_frame=start + first, frame_count=len(root[s]),
                               root_positions=root[s].astype(np.float32).ravel().tolist(),
                               local_rotations=local[s].astype(np.float32).ravel().tolist())
         if output.joint_positions:

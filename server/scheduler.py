@@ -17,7 +17,9 @@ from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from deepmotion.engine.continuation import history_motion
 from deepmotion.engine.request import GenerationRequest
+from deepmotion.engine.timeline import Timeline
 
 log = logging.getLogger("deepmotion.server")
 
@@ -146,19 +148,32 @@ class Scheduler:
     def _run(self, batch: list[Job], level: int, loop: asyncio.AbstractEventLoop) -> bool:
         """Engine thread: one stage for one batch; hands each prompt's frames to its request."""
         try:
+            prompts = [j for j in batch if not j.request.segments]
+            timelines = [j for j in batch if j.request.segments]  # their segments run in order, one job at a time
             if level == 1:
-                reqs = [j.request for j in batch]
-                states = self.pipeline.prepare([r.text for r in reqs], [r.duration_s for r in reqs], [r.seed for r in reqs])
-                for job, state in zip(batch, states):
-                    job.state = state
-                    loop.call_soon_threadsafe(_resolve, job.prepared, state.frames)
+                reqs = [j.request for j in prompts]
+                if reqs:
+                    states = self.pipeline.prepare([r.text for r in reqs], [r.duration_s for r in reqs],
+                                                   [r.seed for r in reqs], [history_motion(r.history) for r in reqs])
+                    for job, state in zip(prompts, states):
+                        job.state = state
+                for job in timelines:
+                    job.state = Timeline(self.pipeline, job.request, history_motion(job.request.history))
+                for job in batch:
+                    loop.call_soon_threadsafe(_resolve, job.prepared, job.state.frames)
             t0 = time.perf_counter()
-            feats = self.pipeline.run_level([j.state for j in batch], level, batch[0].guidance)
+            results = []
+            if prompts:
+                feats = self.pipeline.run_level([j.state for j in prompts], level, batch[0].guidance)
+                results += [(job, [(f, job.state.placement)]) for job, f in zip(prompts, feats)]
+            for job in timelines:
+                done = job.state.run_level(level)
+                results.append((job, list(zip(done.features, done.placements))))
             compute = time.perf_counter() - t0
             self.stats["levels_computed"] += 1
-            for job, f in zip(batch, feats):
+            for job, parts in results:
                 if not job.cancelled.is_set():
-                    loop.call_soon_threadsafe(job.out.put_nowait, (level, f, compute, job.state.placement))
+                    loop.call_soon_threadsafe(job.out.put_nowait, (level, parts, compute))
             return True
         except Exception as e:  # the process keeps serving; these requests fail
             log.exception("engine failed on level %d for %s", level, [j.request_id for j in batch])

@@ -78,12 +78,14 @@ class MotionService(pb_grpc.MotionServiceServicer):
                     break
                 if isinstance(item, Exception):
                     await self._abort_for(context, item)
-                level, feats, compute_s, placement = item
+                level, parts, compute_s = item
                 first = time.perf_counter() - t0
-                n = 0
-                for msg in chunks(level, feats, output, placement=placement):
-                    n += 1
-                    yield msg
+                n, start = 0, 0
+                for feats, placement in parts:  # one part, or a timeline's segments in order
+                    for msg in chunks(level, feats, output, placement=placement, start=start):
+                        n += 1
+                        yield msg
+                    start += len(feats)
                 timings.append(pb.LevelTiming(level=level, first_chunk_s=first, compute_s=compute_s, chunk_count=n))
                 log.info("[%s] level %d sent (%d chunks) after %.3f s", rid, level, n, first)
             yield pb.GenerateResponse(end=pb.StreamEnd(timings=timings, total_s=time.perf_counter() - t0))

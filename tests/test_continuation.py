@@ -90,7 +90,7 @@ def test_timeline_errors_name_the_segment(tiny):
     from deepmotion.engine.timeline import generate_timeline
     with pytest.raises(RequestError, match=r"^segments\[1\]\.text: empty"):
         list(generate_timeline(tiny, [("a person walks", 1.0), ("  ", 1.0)]))
-    with pytest.raises(RequestError, match=r"^segments\[0\]\.seconds: 30 is outside"):
+    with pytest.raises(RequestError, match=r"^segments\[0\]\.duration_s: 30 is outside"):
         list(generate_timeline(tiny, [("a person walks", 30.0)]))
     with pytest.raises(RequestError, match=r"^segments: 70 s in all"):
-        list(generate_timeline(tiny, [("a person walks", 10.0)] * 7))
+        list(generate_timeline(tiny, [("a person walks", 4.0)] * 14 + [("a person walks", 14.0)]))

@@ -1,5 +1,6 @@
 """The gRPC server end to end on a real loopback socket, with a tiny trained model."""
 import asyncio
+import re
 import os
 import signal
 import subprocess
@@ -407,3 +408,64 @@ def test_clients_retry_unavailable_while_the_model_loads_then_stream(model_dir):
     finally:
         asyncio.run_coroutine_threadsafe(server.drain(), loop).result(60)
         loop.call_soon_threadsafe(loop.stop)
+
+
+def history_message(frames=24, joints=22, nan_at=None, scale_at=None):
+    from motion_fixtures import walking_motion
+    m = walking_motion(frames, turn=0.3, seed=9)
+    root, rot = m.root_positions.copy(), m.local_rotations.copy()[:, :joints]
+    if nan_at is not None:
+        root[nan_at, 1] = float("nan")
+    if scale_at is not None:
+        rot[scale_at, 3] *= 1.2
+    return pb.MotionFrames(frame_count=frames, root_positions=root.ravel().tolist(), local_rotations=rot.ravel().tolist())
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(history=history_message(nan_at=5)), r"^history.root_positions: not finite .* at frame 5"),
+    (dict(history=history_message(scale_at=7)), r"^history.local_rotations: quaternion of joint 3 at frame 7 has length"),
+    (dict(history=history_message(joints=21)), r"^history.local_rotations: 21 joints per frame; the skeleton has 22"),
+    (dict(history=history_message(frames=400)), r"^history.frame_count: 400 frames; allowed 8..200"),
+    (dict(history=pb.MotionFrames(frame_count=3, root_positions=[0.0] * 8)), r"^history.root_positions: 8 floats"),
+    (dict(text="", segments=[pb.Segment(text="walk", duration_s=2), pb.Segment(text=" ", duration_s=2)]),
+     r"^segments\[1\]\.text: empty"),
+    (dict(text="", segments=[pb.Segment(text="walk", duration_s=30)]), r"^segments\[0\]\.duration_s: 30 is outside"),
+    (dict(text="", segments=[pb.Segment(text="walk", duration_s=4)] * 17), r"^segments: 17 segments; at most 16"),
+    (dict(text="", segments=[pb.Segment(text="walk", duration_s=4)] * 16), r"^segments: 64 s in all"),
+    (dict(segments=[pb.Segment(text="walk", duration_s=2)]), r"^segments: set either text or segments"),
+])
+def test_bad_history_and_segments_get_invalid_argument_naming_the_field(server, kwargs, message):
+    with pytest.raises(grpc.RpcError) as info:
+        list(server.stub.Generate(request(**kwargs)))
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert re.search(message, info.value.details()), info.value.details()
+
+
+def test_model_info_publishes_the_continuation_limits(server):
+    lim = server.stub.GetModelInfo(pb.GetModelInfoRequest()).limits
+    assert lim.max_history_frames == 200 and lim.min_history_frames == 8 and lim.history_used_s == pytest.approx(3.2)
+    assert lim.max_segments == 16 and lim.max_timeline_s == 60 and 0 < lim.quaternion_tolerance < 0.01
+
+
+def test_timeline_streams_level_one_of_every_segment_first(server):
+    segs = [pb.Segment(text="a person walks", duration_s=1.2), pb.Segment(text="a person walks and turns left", duration_s=2.0)]
+    responses = list(server.stub.Generate(request(text="", segments=segs)))
+    header = responses[0].header
+    assert header.frame_count == 24 + 40
+    chunks = [r.chunk for r in responses if r.HasField("chunk")]
+    levels = [c.level for c in chunks]
+    assert levels == sorted(levels), "level 1 of the whole timeline, then 2, then 3"
+    for level in (1, 2, 3):
+        covered = sorted((c.start_frame, c.frame_count) for c in chunks if c.level == level)
+        assert sum(n for _, n in covered) == 64 and covered[0][0] == 0
+    assert responses[-1].HasField("end")
+
+
+def test_history_request_continues_where_the_history_ends(server):
+    hist = history_message(frames=32)
+    responses = list(server.stub.Generate(request(history=hist, duration_s=2.0)))
+    assert responses[0].header.frame_count == 40, "only the new frames"
+    first = next(r.chunk for r in responses if r.HasField("chunk") and r.chunk.level == 3 and r.chunk.start_frame == 0)
+    last_root = np.array(hist.root_positions[-3:])
+    gap = np.linalg.norm(np.array(first.root_positions[:3])[[0, 2]] - last_root[[0, 2]])
+    assert gap < 0.3, f"first new root {gap:.2f} m from the history's last"

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x64\x65\x65pmotion/v1/motion.proto\x12\rdeepmotion.v1\"\xc0\x01\n\x0fGenerateRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x12\n\nduration_s\x18\x03 \x01(\x02\x12\x0c\n\x04seed\x18\x04 \x01(\x04\x12\x10\n\x08has_seed\x18\x05 \x01(\x08\x12\x16\n\x0eguidance_scale\x18\x06 \x01(\x02\x12\x11\n\tmax_level\x18\x07 \x01(\r\x12,\n\x06output\x18\x08 \x01(\x0b\x32\x1c.deepmotion.v1.OutputOptions\"o\n\rOutputOptions\x12\x17\n\x0fjoint_positions\x18\x01 \x01(\x08\x12\x15\n\rfoot_contacts\x18\x02 \x01(\x08\x12.\n\x0broot_motion\x18\x03 \x01(\x0e\x32\x19.deepmotion.v1.RootMotion\"\xa1\x01\n\x10GenerateResponse\x12-\n\x06header\x18\x01 \x01(\x0b\x32\x1b.deepmotion.v1.StreamHeaderH\x00\x12*\n\x05\x63hunk\x18\x02 \x01(\x0b\x32\x19.deepmotion.v1.FrameChunkH\x00\x12\'\n\x03\x65nd\x18\x03 \x01(\x0b\x32\x18.deepmotion.v1.StreamEndH\x00\x42\t\n\x07payload\"\xfe\x01\n\x0cStreamHeader\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x08skeleton\x18\x02 \x01(\x0b\x32\x17.deepmotion.v1.Skeleton\x12\x0b\n\x03\x66ps\x18\x03 \x01(\x02\x12\x13\n\x0b\x66rame_count\x18\x04 \x01(\r\x12\x0e\n\x06levels\x18\x05 \x03(\r\x12\x15\n\rmodel_version\x18\x06 \x01(\t\x12\x0c\n\x04seed\x18\x07 \x01(\x04\x12\x12\n\nduration_s\x18\x08 \x01(\x02\x12\x16\n\x0eguidance_scale\x18\t \x01(\x02\x12,\n\x06output\x18\n \x01(\x0b\x32\x1c.deepmotion.v1.OutputOptions\"J\n\x08Skeleton\x12\x13\n\x0bjoint_names\x18\x01 \x03(\t\x12\x0f\n\x07parents\x18\x02 \x03(\x05\x12\x18\n\x0crest_offsets\x18\x03 \x03(\x02\x42\x02\x10\x01\"\xb6\x01\n\nFrameChunk\x12\r\n\x05level\x18\x01 \x01(\r\x12\x13\n\x0bstart_frame\x18\x02 \x01(\r\x12\x13\n\x0b\x66rame_count\x18\x03 \x01(\r\x12\x1a\n\x0eroot_positions\x18\x04 \x03(\x02\x42\x02\x10\x01\x12\x1b\n\x0flocal_rotations\x18\x05 \x03(\x02\x42\x02\x10\x01\x12\x1b\n\x0fjoint_positions\x18\x06 \x03(\x02\x42\x02\x10\x01\x12\x19\n\rfoot_contacts\x18\x07 \x03(\x02\x42\x02\x10\x01\"I\n\tStreamEnd\x12+\n\x07timings\x18\x01 \x03(\x0b\x32\x1a.deepmotion.v1.LevelTiming\x12\x0f\n\x07total_s\x18\x02 \x01(\x02\"[\n\x0bLevelTiming\x12\r\n\x05level\x18\x01 \x01(\r\x12\x15\n\rfirst_chunk_s\x18\x02 \x01(\x02\x12\x11\n\tcompute_s\x18\x03 \x01(\x02\x12\x13\n\x0b\x63hunk_count\x18\x04 \x01(\r\"\x15\n\x13GetModelInfoRequest\"\xd0\x01\n\tModelInfo\x12\x15\n\rmodel_version\x18\x01 \x01(\t\x12)\n\x08skeleton\x18\x02 \x01(\x0b\x32\x17.deepmotion.v1.Skeleton\x12\x0b\n\x03\x66ps\x18\x03 \x01(\x02\x12\x0e\n\x06levels\x18\x04 \x01(\r\x12%\n\x06limits\x18\x05 \x01(\x0b\x32\x15.deepmotion.v1.Limits\x12\x14\n\x0ctext_encoder\x18\x06 \x01(\t\x12\x0f\n\x07licence\x18\x07 \x01(\t\x12\x16\n\x0erepresentation\x18\x08 \x01(\t\"\xd5\x01\n\x06Limits\x12\x16\n\x0emax_text_chars\x18\x01 \x01(\r\x12\x16\n\x0emin_duration_s\x18\x02 \x01(\x02\x12\x16\n\x0emax_duration_s\x18\x03 \x01(\x02\x12\x1a\n\x12min_guidance_scale\x18\x04 \x01(\x02\x12\x1a\n\x12max_guidance_scale\x18\x05 \x01(\x02\x12\x1e\n\x16\x64\x65\x66\x61ult_guidance_scale\x18\x06 \x01(\x02\x12\x18\n\x10max_chunk_frames\x18\x07 \x01(\r\x12\x11\n\tmax_queue\x18\x08 \x01(\r*Z\n\nRootMotion\x12\x1b\n\x17ROOT_MOTION_UNSPECIFIED\x10\x00\x12\x15\n\x11ROOT_MOTION_WORLD\x10\x01\x12\x18\n\x14ROOT_MOTION_IN_PLACE\x10\x02\x32\xac\x01\n\rMotionService\x12M\n\x08Generate\x12\x1e.deepmotion.v1.GenerateRequest\x1a\x1f.deepmotion.v1.GenerateResponse0\x01\x12L\n\x0cGetModelInfo\x12\".deepmotion.v1.GetModelInfoRequest\x1a\x18.deepmotion.v1.ModelInfoB\x17\xaa\x02\x14\x44\x65\x65pMotion.Bridge.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x64\x65\x65pmotion/v1/motion.proto\x12\rdeepmotion.v1\"\x98\x02\n\x0fGenerateRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x12\n\nduration_s\x18\x03 \x01(\x02\x12\x0c\n\x04seed\x18\x04 \x01(\x04\x12\x10\n\x08has_seed\x18\x05 \x01(\x08\x12\x16\n\x0eguidance_scale\x18\x06 \x01(\x02\x12\x11\n\tmax_level\x18\x07 \x01(\r\x12,\n\x06output\x18\x08 \x01(\x0b\x32\x1c.deepmotion.v1.OutputOptions\x12,\n\x07history\x18\t \x01(\x0b\x32\x1b.deepmotion.v1.MotionFrames\x12(\n\x08segments\x18\n \x03(\x0b\x32\x16.deepmotion.v1.Segment\"\\\n\x0cMotionFrames\x12\x13\n\x0b\x66rame_count\x18\x01 \x01(\r\x12\x1a\n\x0eroot_positions\x18\x02 \x03(\x02\x42\x02\x10\x01\x12\x1b\n\x0flocal_rotations\x18\x03 \x03(\x02\x42\x02\x10\x01\"+\n\x07Segment\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x12\n\nduration_s\x18\x02 \x01(\x02\"o\n\rOutputOptions\x12\x17\n\x0fjoint_positions\x18\x01 \x01(\x08\x12\x15\n\rfoot_contacts\x18\x02 \x01(\x08\x12.\n\x0broot_motion\x18\x03 \x01(\x0e\x32\x19.deepmotion.v1.RootMotion\"\xa1\x01\n\x10GenerateResponse\x12-\n\x06header\x18\x01 \x01(\x0b\x32\x1b.deepmotion.v1.StreamHeaderH\x00\x12*\n\x05\x63hunk\x18\x02 \x01(\x0b\x32\x19.deepmotion.v1.FrameChunkH\x00\x12\'\n\x03\x65nd\x18\x03 \x01(\x0b\x32\x18.deepmotion.v1.StreamEndH\x00\x42\t\n\x07payload\"\xfe\x01\n\x0cStreamHeader\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x08skeleton\x18\x02 \x01(\x0b\x32\x17.deepmotion.v1.Skeleton\x12\x0b\n\x03\x66ps\x18\x03 \x01(\x02\x12\x13\n\x0b\x66rame_count\x18\x04 \x01(\r\x12\x0e\n\x06levels\x18\x05 \x03(\r\x12\x15\n\rmodel_version\x18\x06 \x01(\t\x12\x0c\n\x04seed\x18\x07 \x01(\x04\x12\x12\n\nduration_s\x18\x08 \x01(\x02\x12\x16\n\x0eguidance_scale\x18\t \x01(\x02\x12,\n\x06output\x18\n \x01(\x0b\x32\x1c.deepmotion.v1.OutputOptions\"J\n\x08Skeleton\x12\x13\n\x0bjoint_names\x18\x01 \x03(\t\x12\x0f\n\x07parents\x18\x02 \x03(\x05\x12\x18\n\x0crest_offsets\x18\x03 \x03(\x02\x42\x02\x10\x01\"\xb6\x01\n\nFrameChunk\x12\r\n\x05level\x18\x01 \x01(\r\x12\x13\n\x0bstart_frame\x18\x02 \x01(\r\x12\x13\n\x0b\x66rame_count\x18\x03 \x01(\r\x12\x1a\n\x0eroot_positions\x18\x04 \x03(\x02\x42\x02\x10\x01\x12\x1b\n\x0flocal_rotations\x18\x05 \x03(\x02\x42\x02\x10\x01\x12\x1b\n\x0fjoint_positions\x18\x06 \x03(\x02\x42\x02\x10\x01\x12\x19\n\rfoot_contacts\x18\x07 \x03(\x02\x42\x02\x10\x01\"I\n\tStreamEnd\x12+\n\x07timings\x18\x01 \x03(\x0b\x32\x1a.deepmotion.v1.LevelTiming\x12\x0f\n\x07total_s\x18\x02 \x01(\x02\"[\n\x0bLevelTiming\x12\r\n\x05level\x18\x01 \x01(\r\x12\x15\n\rfirst_chunk_s\x18\x02 \x01(\x02\x12\x11\n\tcompute_s\x18\x03 \x01(\x02\x12\x13\n\x0b\x63hunk_count\x18\x04 \x01(\r\"\x15\n\x13GetModelInfoRequest\"\xd0\x01\n\tModelInfo\x12\x15\n\rmodel_version\x18\x01 \x01(\t\x12)\n\x08skeleton\x18\x02 \x01(\x0b\x32\x17.deepmotion.v1.Skeleton\x12\x0b\n\x03\x66ps\x18\x03 \x01(\x02\x12\x0e\n\x06levels\x18\x04 \x01(\r\x12%\n\x06limits\x18\x05 \x01(\x0b\x32\x15.deepmotion.v1.Limits\x12\x14\n\x0ctext_encoder\x18\x06 \x01(\t\x12\x0f\n\x07licence\x18\x07 \x01(\t\x12\x16\n\x0erepresentation\x18\x08 \x01(\t\"\xf1\x02\n\x06Limits\x12\x16\n\x0emax_text_chars\x18\x01 \x01(\r\x12\x16\n\x0emin_duration_s\x18\x02 \x01(\x02\x12\x16\n\x0emax_duration_s\x18\x03 \x01(\x02\x12\x1a\n\x12min_guidance_scale\x18\x04 \x01(\x02\x12\x1a\n\x12max_guidance_scale\x18\x05 \x01(\x02\x12\x1e\n\x16\x64\x65\x66\x61ult_guidance_scale\x18\x06 \x01(\x02\x12\x18\n\x10max_chunk_frames\x18\x07 \x01(\r\x12\x11\n\tmax_queue\x18\x08 \x01(\r\x12\x1a\n\x12max_history_frames\x18\t \x01(\r\x12\x1a\n\x12min_history_frames\x18\n \x01(\r\x12\x16\n\x0ehistory_used_s\x18\x0b \x01(\x02\x12\x1c\n\x14quaternion_tolerance\x18\x0c \x01(\x02\x12\x14\n\x0cmax_segments\x18\r \x01(\r\x12\x16\n\x0emax_timeline_s\x18\x0e \x01(\x02*Z\n\nRootMotion\x12\x1b\n\x17ROOT_MOTION_UNSPECIFIED\x10\x00\x12\x15\n\x11ROOT_MOTION_WORLD\x10\x01\x12\x18\n\x14ROOT_MOTION_IN_PLACE\x10\x02\x32\xac\x01\n\rMotionService\x12M\n\x08Generate\x12\x1e.deepmotion.v1.GenerateRequest\x1a\x1f.deepmotion.v1.GenerateResponse0\x01\x12L\n\x0cGetModelInfo\x12\".deepmotion.v1.GetModelInfoRequest\x1a\x18.deepmotion.v1.ModelInfoB\x17\xaa\x02\x14\x44\x65\x65pMotion.Bridge.V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,6 +32,10 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'deepmotion.v1.motion_pb2', 
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\252\002\024DeepMotion.Bridge.V1'
+  _globals['_MOTIONFRAMES'].fields_by_name['root_positions']._loaded_options = None
+  _globals['_MOTIONFRAMES'].fields_by_name['root_positions']._serialized_options = b'\020\001'
+  _globals['_MOTIONFRAMES'].fields_by_name['local_rotations']._loaded_options = None
+  _globals['_MOTIONFRAMES'].fields_by_name['local_rotations']._serialized_options = b'\020\001'
   _globals['_SKELETON'].fields_by_name['rest_offsets']._loaded_options = None
   _globals['_SKELETON'].fields_by_name['rest_offsets']._serialized_options = b'\020\001'
   _globals['_FRAMECHUNK'].fields_by_name['root_positions']._loaded_options = None
@@ -42,30 +46,34 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_FRAMECHUNK'].fields_by_name['joint_positions']._serialized_options = b'\020\001'
   _globals['_FRAMECHUNK'].fields_by_name['foot_contacts']._loaded_options = None
   _globals['_FRAMECHUNK'].fields_by_name['foot_contacts']._serialized_options = b'\020\001'
-  _globals['_ROOTMOTION']._serialized_start=1653
-  _globals['_ROOTMOTION']._serialized_end=1743
+  _globals['_ROOTMOTION']._serialized_start=2036
+  _globals['_ROOTMOTION']._serialized_end=2126
   _globals['_GENERATEREQUEST']._serialized_start=46
-  _globals['_GENERATEREQUEST']._serialized_end=238
-  _globals['_OUTPUTOPTIONS']._serialized_start=240
-  _globals['_OUTPUTOPTIONS']._serialized_end=351
-  _globals['_GENERATERESPONSE']._serialized_start=354
-  _globals['_GENERATERESPONSE']._serialized_end=515
-  _globals['_STREAMHEADER']._serialized_start=518
-  _globals['_STREAMHEADER']._serialized_end=772
-  _globals['_SKELETON']._serialized_start=774
-  _globals['_SKELETON']._serialized_end=848
-  _globals['_FRAMECHUNK']._serialized_start=851
-  _globals['_FRAMECHUNK']._serialized_end=1033
-  _globals['_STREAMEND']._serialized_start=1035
-  _globals['_STREAMEND']._serialized_end=1108
-  _globals['_LEVELTIMING']._serialized_start=1110
-  _globals['_LEVELTIMING']._serialized_end=1201
-  _globals['_GETMODELINFOREQUEST']._serialized_start=1203
-  _globals['_GETMODELINFOREQUEST']._serialized_end=1224
-  _globals['_MODELINFO']._serialized_start=1227
-  _globals['_MODELINFO']._serialized_end=1435
-  _globals['_LIMITS']._serialized_start=1438
-  _globals['_LIMITS']._serialized_end=1651
-  _globals['_MOTIONSERVICE']._serialized_start=1746
-  _globals['_MOTIONSERVICE']._serialized_end=1918
+  _globals['_GENERATEREQUEST']._serialized_end=326
+  _globals['_MOTIONFRAMES']._serialized_start=328
+  _globals['_MOTIONFRAMES']._serialized_end=420
+  _globals['_SEGMENT']._serialized_start=422
+  _globals['_SEGMENT']._serialized_end=465
+  _globals['_OUTPUTOPTIONS']._serialized_start=467
+  _globals['_OUTPUTOPTIONS']._serialized_end=578
+  _globals['_GENERATERESPONSE']._serialized_start=581
+  _globals['_GENERATERESPONSE']._serialized_end=742
+  _globals['_STREAMHEADER']._serialized_start=745
+  _globals['_STREAMHEADER']._serialized_end=999
+  _globals['_SKELETON']._serialized_start=1001
+  _globals['_SKELETON']._serialized_end=1075
+  _globals['_FRAMECHUNK']._serialized_start=1078
+  _globals['_FRAMECHUNK']._serialized_end=1260
+  _globals['_STREAMEND']._serialized_start=1262
+  _globals['_STREAMEND']._serialized_end=1335
+  _globals['_LEVELTIMING']._serialized_start=1337
+  _globals['_LEVELTIMING']._serialized_end=1428
+  _globals['_GETMODELINFOREQUEST']._serialized_start=1430
+  _globals['_GETMODELINFOREQUEST']._serialized_end=1451
+  _globals['_MODELINFO']._serialized_start=1454
+  _globals['_MODELINFO']._serialized_end=1662
+  _globals['_LIMITS']._serialized_start=1665
+  _globals['_LIMITS']._serialized_end=2034
+  _globals['_MOTIONSERVICE']._serialized_start=2129
+  _globals['_MOTIONSERVICE']._serialized_end=2301
 # @@protoc_insertion_point(module_scope)

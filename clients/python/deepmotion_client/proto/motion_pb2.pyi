@@ -17,7 +17,7 @@ ROOT_MOTION_WORLD: RootMotion
 ROOT_MOTION_IN_PLACE: RootMotion
 
 class GenerateRequest(_message.Message):
-    __slots__ = ("request_id", "text", "duration_s", "seed", "has_seed", "guidance_scale", "max_level", "output")
+    __slots__ = ("request_id", "text", "duration_s", "seed", "has_seed", "guidance_scale", "max_level", "output", "history", "segments")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     DURATION_S_FIELD_NUMBER: _ClassVar[int]
@@ -26,6 +26,8 @@ class GenerateRequest(_message.Message):
     GUIDANCE_SCALE_FIELD_NUMBER: _ClassVar[int]
     MAX_LEVEL_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    HISTORY_FIELD_NUMBER: _ClassVar[int]
+    SEGMENTS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     text: str
     duration_s: float
@@ -34,7 +36,27 @@ class GenerateRequest(_message.Message):
     guidance_scale: float
     max_level: int
     output: OutputOptions
-    def __init__(self, request_id: _Optional[str] = ..., text: _Optional[str] = ..., duration_s: _Optional[float] = ..., seed: _Optional[int] = ..., has_seed: _Optional[bool] = ..., guidance_scale: _Optional[float] = ..., max_level: _Optional[int] = ..., output: _Optional[_Union[OutputOptions, _Mapping]] = ...) -> None: ...
+    history: MotionFrames
+    segments: _containers.RepeatedCompositeFieldContainer[Segment]
+    def __init__(self, request_id: _Optional[str] = ..., text: _Optional[str] = ..., duration_s: _Optional[float] = ..., seed: _Optional[int] = ..., has_seed: _Optional[bool] = ..., guidance_scale: _Optional[float] = ..., max_level: _Optional[int] = ..., output: _Optional[_Union[OutputOptions, _Mapping]] = ..., history: _Optional[_Union[MotionFrames, _Mapping]] = ..., segments: _Optional[_Iterable[_Union[Segment, _Mapping]]] = ...) -> None: ...
+
+class MotionFrames(_message.Message):
+    __slots__ = ("frame_count", "root_positions", "local_rotations")
+    FRAME_COUNT_FIELD_NUMBER: _ClassVar[int]
+    ROOT_POSITIONS_FIELD_NUMBER: _ClassVar[int]
+    LOCAL_ROTATIONS_FIELD_NUMBER: _ClassVar[int]
+    frame_count: int
+    root_positions: _containers.RepeatedScalarFieldContainer[float]
+    local_rotations: _containers.RepeatedScalarFieldContainer[float]
+    def __init__(self, frame_count: _Optional[int] = ..., root_positions: _Optional[_Iterable[float]] = ..., local_rotations: _Optional[_Iterable[float]] = ...) -> None: ...
+
+class Segment(_message.Message):
+    __slots__ = ("text", "duration_s")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    DURATION_S_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    duration_s: float
+    def __init__(self, text: _Optional[str] = ..., duration_s: _Optional[float] = ...) -> None: ...
 
 class OutputOptions(_message.Message):
     __slots__ = ("joint_positions", "foot_contacts", "root_motion")
@@ -153,7 +175,7 @@ class ModelInfo(_message.Message):
     def __init__(self, model_version: _Optional[str] = ..., skeleton: _Optional[_Union[Skeleton, _Mapping]] = ..., fps: _Optional[float] = ..., levels: _Optional[int] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., text_encoder: _Optional[str] = ..., licence: _Optional[str] = ..., representation: _Optional[str] = ...) -> None: ...
 
 class Limits(_message.Message):
-    __slots__ = ("max_text_chars", "min_duration_s", "max_duration_s", "min_guidance_scale", "max_guidance_scale", "default_guidance_scale", "max_chunk_frames", "max_queue")
+    __slots__ = ("max_text_chars", "min_duration_s", "max_duration_s", "min_guidance_scale", "max_guidance_scale", "default_guidance_scale", "max_chunk_frames", "max_queue", "max_history_frames", "min_history_frames", "history_used_s", "quaternion_tolerance", "max_segments", "max_timeline_s")
     MAX_TEXT_CHARS_FIELD_NUMBER: _ClassVar[int]
     MIN_DURATION_S_FIELD_NUMBER: _ClassVar[int]
     MAX_DURATION_S_FIELD_NUMBER: _ClassVar[int]
@@ -162,6 +184,12 @@ class Limits(_message.Message):
     DEFAULT_GUIDANCE_SCALE_FIELD_NUMBER: _ClassVar[int]
     MAX_CHUNK_FRAMES_FIELD_NUMBER: _ClassVar[int]
     MAX_QUEUE_FIELD_NUMBER: _ClassVar[int]
+    MAX_HISTORY_FRAMES_FIELD_NUMBER: _ClassVar[int]
+    MIN_HISTORY_FRAMES_FIELD_NUMBER: _ClassVar[int]
+    HISTORY_USED_S_FIELD_NUMBER: _ClassVar[int]
+    QUATERNION_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
+    MAX_SEGMENTS_FIELD_NUMBER: _ClassVar[int]
+    MAX_TIMELINE_S_FIELD_NUMBER: _ClassVar[int]
     max_text_chars: int
     min_duration_s: float
     max_duration_s: float
@@ -170,4 +198,10 @@ class Limits(_message.Message):
     default_guidance_scale: float
     max_chunk_frames: int
     max_queue: int
-    def __init__(self, max_text_chars: _Optional[int] = ..., min_duration_s: _Optional[float] = ..., max_duration_s: _Optional[float] = ..., min_guidance_scale: _Optional[float] = ..., max_guidance_scale: _Optional[float] = ..., default_guidance_scale: _Optional[float] = ..., max_chunk_frames: _Optional[int] = ..., max_queue: _Optional[int] = ...) -> None: ...
+    max_history_frames: int
+    min_history_frames: int
+    history_used_s: float
+    quaternion_tolerance: float
+    max_segments: int
+    max_timeline_s: float
+    def __init__(self, max_text_chars: _Optional[int] = ..., min_duration_s: _Optional[float] = ..., max_duration_s: _Optional[float] = ..., min_guidance_scale: _Optional[float] = ..., max_guidance_scale: _Optional[float] = ..., default_guidance_scale: _Optional[float] = ..., max_chunk_frames: _Optional[int] = ..., max_queue: _Optional[int] = ..., max_history_frames: _Optional[int] = ..., min_history_frames: _Optional[int] = ..., history_used_s: _Optional[float] = ..., quaternion_tolerance: _Optional[float] = ..., max_segments: _Optional[int] = ..., max_timeline_s: _Optional[float] = ...) -> None: ...
