@@ -384,3 +384,18 @@ def test_gltf_without_a_skin_is_rejected(tmp_path):
     (tmp_path / "broken.glb").write_bytes(b"glTF garbage")
     with pytest.raises(ValueError, match="not a readable glTF"):
         load_target_rig(tmp_path / "broken.glb")
+
+
+@pytest.mark.parametrize("rig", ["mixamo", "apose"])
+def test_rig_motion_goes_back_to_the_canonical_skeleton(tmp_path, rig):
+    """The inverse retargeter: canonical -> rig -> canonical keeps the pose (the way a pose on
+    screen, or a take on any rig, becomes the history a continuation starts from)."""
+    from deepmotion_client.motion.retarget import TargetRig
+    skeleton, rest = tpose_mixamo_rig() if rig == "mixamo" else apose_rotated_rig()
+    target = TargetRig(None, Retargeter(skeleton, resolve_names(skeleton.names, MIXAMO if rig == "mixamo" else VRM),
+                                        rest))
+    m = walking_motion(40, turn=0.7, seed=4)
+    back = target.to_canonical(target.apply(m))
+    err = np.linalg.norm(back.joint_positions() - m.joint_positions(), axis=-1)
+    assert err.max() < 0.03, f"largest joint error {err.max() * 100:.1f} cm"
+    np.testing.assert_allclose(back.root_positions[:, [0, 2]], m.root_positions[:, [0, 2]], atol=0.02)

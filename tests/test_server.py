@@ -469,3 +469,37 @@ def test_history_request_continues_where_the_history_ends(server):
     last_root = np.array(hist.root_positions[-3:])
     gap = np.linalg.norm(np.array(first.root_positions[:3])[[0, 2]] - last_root[[0, 2]])
     assert gap < 0.3, f"first new root {gap:.2f} m from the history's last"
+
+
+def test_client_cli_continues_a_take_on_its_own_rig_and_streams_timelines(server, tmp_path, capsys):
+    """--start-from: the end of a Mixamo-rig take (cm) becomes the history; the output holds only
+    the new frames, on that rig, in its units, starting where the take ends. --segment: a timeline."""
+    from rigs import tpose_mixamo_rig
+
+    from deepmotion_client.cli import main as client_main
+    from deepmotion_client.motion.bvh import read_bvh, write_bvh
+    from deepmotion_client.motion.joint_maps import MIXAMO, resolve_names
+    from deepmotion_client.motion.retarget import Retargeter
+    from deepmotion_client.motion.skeleton import Skeleton as Sk
+    from motion_fixtures import walking_motion
+    skeleton, rest = tpose_mixamo_rig()
+    metres = Sk(skeleton.names, skeleton.parents, skeleton.offsets / 100)
+    take = Retargeter(metres, resolve_names(skeleton.names, MIXAMO), rest).apply_motion(walking_motion(40, turn=0.5, seed=2))
+    src = tmp_path / "take.bvh"
+    write_bvh(src, take, scale=100.0)
+    out = tmp_path / "next.bvh"
+    base = ["--address", f"127.0.0.1:{server.port}", "generate"]
+    assert client_main(base + ["a person walks", "--duration", "2", "--seed", "1", "--start-from", str(src),
+                               "--map", "mixamo", "--no-foot-cleanup", "-o", str(out)]) == 0
+    assert "continuing the last frames" in capsys.readouterr().out
+    got, before = read_bvh(out), read_bvh(src)
+    assert got.num_frames == 40 and sorted(got.skeleton.names) == sorted(before.skeleton.names)
+    hips = got.skeleton.index("mixamorig:Hips")
+    gap_cm = np.linalg.norm(got.translations[0, hips, [0, 2]] - before.translations[-1, hips, [0, 2]])
+    assert gap_cm < 30, f"the new frames start {gap_cm:.0f} cm from where the take ends"
+    timeline = tmp_path / "timeline.bvh"
+    assert client_main(base + ["--segment", "a person walks", "1.2", "--segment", "a person walks and turns left", "2",
+                               "-o", str(timeline)]) == 0
+    assert read_bvh(timeline).num_frames == 64
+    assert client_main(base + ["a person walks", "--segment", "x", "1", "-o", str(timeline)]) == 2
+    assert "give a prompt or --segment" in capsys.readouterr().err

@@ -26,8 +26,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="retries with backoff while the server is UNAVAILABLE, before any response (at most 4)")
     ap.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    g = sub.add_parser("generate", help="generate motion for a prompt and save it")
-    g.add_argument("text")
+    g = sub.add_parser("generate", help="generate motion for a prompt (or a timeline) and save it")
+    g.add_argument("text", nargs="?", default=None, help="the prompt (or give --segment instead)")
+    g.add_argument("--segment", nargs=2, action="append", metavar=("TEXT", "SECONDS"), default=None,
+                   help="a timeline segment; repeat for each (each continues the one before)")
+    g.add_argument("--start-from", type=Path, default=None,
+                   help="continue the end of this BVH motion (any rig --map covers); the output holds only the "
+                        "new frames, on that rig, in its world frame and units")
     g.add_argument("-o", "--out", type=Path, required=True, help="output: .bvh, .glb / .gltf (glTF 2.0) or .npz")
     g.add_argument("--preview", type=Path, default=None, help="also write an animated GIF")
     g.add_argument("--duration", type=float, default=0.0, help="seconds (0 = the model predicts one)")
@@ -42,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="retarget onto this character: a BVH skeleton (BVH output keeps its units) or a glTF / "
                         "VRM file (.glb/.gltf output is a copy of it with the animation added)")
     g.add_argument("--map", default="auto",
-                   help="joint map for --target-rig: mixamo, unreal, vrm, unity, canonical, bandai, auto, or a .json file")
+                   help="joint map for --target-rig / --start-from: mixamo, unreal, vrm, unity, canonical, bandai, auto, "
+                        "or a .json file")
     g.add_argument("--rest-frame", type=int, default=None,
                    help="frame of --target-rig holding its rest pose (default: the zero-rotation pose)")
     g.add_argument("--no-foot-cleanup", action="store_true",
@@ -80,6 +86,13 @@ def main(argv=None) -> int:
         return 2
 
 
+def _seconds(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise UsageError(f"--segment: SECONDS must be a number, got {text!r}") from None
+
+
 def _read_token(path: Path) -> str:
     try:
         token = path.read_text().strip()
@@ -93,8 +106,19 @@ def _read_token(path: Path) -> str:
 def _generate(client: MotionClient, args) -> int:
     # Everything that can be checked before asking the server is: output format and folder,
     # the target rig (a bad file fails fast, not after a generation).
+    if (args.text is None) == (args.segment is None):
+        raise UsageError("give a prompt or --segment TEXT SECONDS (one or more), not both")
+    segments = None if args.segment is None else [(t, _seconds(sec)) for t, sec in args.segment]
     check_output_path(args.out)
+    history = None
+    if args.start_from:
+        if args.target_rig:
+            raise UsageError("--start-from writes onto its own rig; leave out --target-rig")
+        args.target_rig = args.start_from
     target = load_target_rig(args.target_rig, args.map, args.rest_frame) if args.target_rig else None
+    if args.start_from:
+        history = target.read_motion()
+        print(f"continuing the last frames of {args.start_from} ({history.num_frames} frames at {history.fps:g} fps)")
     t0 = time.perf_counter()
     stream = MotionStream()
     seen = set()
@@ -102,7 +126,8 @@ def _generate(client: MotionClient, args) -> int:
     try:
         for response in client.generate(args.text, args.duration, args.seed, args.guidance, args.level,
                                         foot_contacts=not args.no_foot_cleanup,
-                                        root_motion="in-place" if args.in_place else "world", timeout=args.timeout):
+                                        root_motion="in-place" if args.in_place else "world", timeout=args.timeout,
+                                        history=history, segments=segments):
             if recorder:
                 recorder.write(time.perf_counter() - t0, response)
             kind = stream.feed(response)
@@ -141,7 +166,7 @@ def _generate(client: MotionClient, args) -> int:
     print(f"wrote {args.out} (level {stream.complete_level()}, {motion.num_frames} frames)")
     if args.preview:
         from .motion.preview import save_preview
-        print(f"wrote {save_preview(canonical, args.preview, args.text)}")
+        print(f"wrote {save_preview(canonical, args.preview, args.text or ' / '.join(t for t, _ in segments))}")
     return 0
 
 

@@ -29,13 +29,33 @@ class StreamError(DeepMotionError, RuntimeError):
 
 
 def build_request(text, duration_s=0.0, seed=None, guidance_scale=0.0, max_level=0, joint_positions=False,
-                  foot_contacts=False, root_motion="world", request_id="") -> pb.GenerateRequest:
+                  foot_contacts=False, root_motion="world", request_id="", history: Motion | None = None,
+                  segments=None) -> pb.GenerateRequest:
+    """history: the motion to continue (canonical skeleton; resampled to 20 fps); segments:
+    (text, seconds) pairs for a timeline instead of text + duration."""
     if root_motion not in ROOT_MOTION:
         raise UsageError(f"root_motion must be one of {', '.join(ROOT_MOTION)}, got {root_motion!r}")
-    return pb.GenerateRequest(request_id=request_id, text=text, duration_s=duration_s, seed=seed or 0,
-                              has_seed=seed is not None, guidance_scale=guidance_scale, max_level=max_level,
-                              output=pb.OutputOptions(joint_positions=joint_positions, foot_contacts=foot_contacts,
-                                                      root_motion=ROOT_MOTION[root_motion]))
+    req = pb.GenerateRequest(request_id=request_id, text=text or "", duration_s=duration_s, seed=seed or 0,
+                             has_seed=seed is not None, guidance_scale=guidance_scale, max_level=max_level,
+                             output=pb.OutputOptions(joint_positions=joint_positions, foot_contacts=foot_contacts,
+                                                     root_motion=ROOT_MOTION[root_motion]))
+    if history is not None:
+        req.history.CopyFrom(history_frames(history))
+    for seg_text, seconds in segments or ():
+        req.segments.add(text=seg_text, duration_s=float(seconds))
+    return req
+
+
+MODEL_FPS = 20.0
+
+
+def history_frames(motion: Motion, fps: float = MODEL_FPS) -> pb.MotionFrames:
+    """A canonical-skeleton motion as GenerateRequest.history (the server uses its last 3.2 s)."""
+    if abs(motion.fps - fps) > 1e-6:
+        motion = motion.resample(fps)
+    return pb.MotionFrames(frame_count=motion.num_frames,
+                           root_positions=motion.root_positions.astype(np.float32).ravel().tolist(),
+                           local_rotations=motion.local_rotations.astype(np.float32).ravel().tolist())
 
 
 class MotionClient:
@@ -61,12 +81,13 @@ class MotionClient:
 
     def generate(self, text: str, duration_s: float = 0.0, seed: int | None = None, guidance_scale: float = 0.0,
                  max_level: int = 0, joint_positions: bool = False, foot_contacts: bool = False,
-                 root_motion: str = "world", request_id: str = "", timeout: float | None = None
+                 root_motion: str = "world", request_id: str = "", timeout: float | None = None,
+                 history: Motion | None = None, segments=None
                  ) -> Iterator[pb.GenerateResponse]:
         """Yields the stream's responses as they arrive; a consumer that stops early cancels the
         call, which frees the server's remaining work at once."""
         req = build_request(text, duration_s, seed, guidance_scale, max_level, joint_positions, foot_contacts,
-                            root_motion, request_id)
+                            root_motion, request_id, history, segments)
         call = self.stub.Generate(req, metadata=self.metadata, timeout=timeout)
         try:
             yield from call
@@ -156,9 +177,10 @@ class AsyncMotionClient:
 
     async def generate(self, text: str, duration_s: float = 0.0, seed: int | None = None, guidance_scale: float = 0.0,
                        max_level: int = 0, joint_positions: bool = False, foot_contacts: bool = False,
-                       root_motion: str = "world", request_id: str = "", timeout: float | None = None):
+                       root_motion: str = "world", request_id: str = "", timeout: float | None = None,
+                 history: Motion | None = None, segments=None):
         req = build_request(text, duration_s, seed, guidance_scale, max_level, joint_positions, foot_contacts,
-                            root_motion, request_id)
+                            root_motion, request_id, history, segments)
         call = self.stub.Generate(req, metadata=self.metadata, timeout=timeout)
         try:
             while (r := await call.read()) is not grpc.aio.EOF:

@@ -280,6 +280,31 @@ class Retargeter:
         root = hips + self._root_from_hips if self.map["Hips"] != self.target.names[0] else hips
         return root, quat_normalize(local)
 
+    def to_canonical(self, root_positions, local_rotations, translations=None):
+        """The inverse: frames on the target rig -> canonical (root positions [..., 3], local
+        rotations [..., 22, 4]), so a pose from any rig (an NPC on screen, a BVH take) can be
+        the history a continuation starts from. Each mapped bone takes back its rest alignment;
+        canonical joints the rig lacks keep their parent's world rotation."""
+        tgt_pos, tgt_rot = self.target.forward_kinematics(root_positions, local_rotations, translations)
+        inv_r0 = quat_conj(self._r0q)
+        shape = tgt_rot.shape[:-2]
+        world = np.empty(shape + (len(CANONICAL_NAMES), 4))
+        slot = {c: k for k, c in enumerate(self.map)}
+        for j, c in enumerate(CANONICAL_NAMES):
+            if c in slot:
+                k = slot[c]
+                gt = tgt_rot[..., self.mapped_target[k], :]
+                world[..., j, :] = quat_mul(quat_mul(inv_r0, gt), quat_conj(self.constant[k]))
+            else:
+                parent = self.source.parents[j]
+                world[..., j, :] = world[..., parent, :] if parent >= 0 else quat_identity(shape)
+        hips = tgt_pos[..., self.target.index(self.map["Hips"]), :]
+        root = quat_rotate(inv_r0, hips - self._lift) / self.scale
+        parents = np.array(self.source.parents)
+        local = world.copy()
+        local[..., 1:, :] = quat_mul(quat_conj(world[..., parents[1:], :]), world[..., 1:, :])
+        return root, quat_normalize(local)
+
     def apply_motion(self, motion: Motion) -> Motion:
         """Retarget a clip on the canonical skeleton, its joints in any order (a BVH file read back
         lists them depth-first)."""
@@ -306,6 +331,21 @@ class TargetRig:
 
     def apply(self, motion: Motion) -> Motion:
         return self.retargeter.apply_motion(motion)
+
+    def to_canonical(self, motion_on_rig: Motion, translations=None) -> Motion:
+        """Motion on this rig (in metres) -> the canonical skeleton, same frames and fps
+        (`translations` [T, J, 3]: per-joint translation channels, for rigs that have them)."""
+        root, local = self.retargeter.to_canonical(motion_on_rig.root_positions, motion_on_rig.local_rotations,
+                                                   translations)
+        return Motion(self.retargeter.source, root, local, motion_on_rig.fps)
+
+    def read_motion(self) -> Motion:
+        """The motion stored in this rig's own file (BVH), on the canonical skeleton."""
+        from .bvh import read_bvh
+        bvh = read_bvh(self.path)
+        to_metres = 1.0 / self.units
+        on_rig = Motion(self.retargeter.target, bvh.translations[:, 0] * to_metres, bvh.local_rotations, bvh.fps)
+        return self.to_canonical(on_rig, bvh.translations * to_metres)
 
     def save(self, out, motion_on_rig: Motion, units: str = "cm") -> None:
         """Write motion already on this rig: into a copy of the character for .glb / .gltf output
