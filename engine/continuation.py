@@ -89,15 +89,20 @@ def heading_free(local: np.ndarray) -> np.ndarray:
     return out
 
 
-def history_frames(n: int) -> int:
-    """How many of the last `n` frames are used: whole 0.4-s steps, at most MAX_HISTORY_S."""
-    return min(n, int(MAX_HISTORY_S * dmv1.FPS)) // HISTORY_STEP * HISTORY_STEP
+def history_frames(n: int, room: int | None = None) -> int:
+    """How many of the last `n` frames are used: whole 0.4-s steps, at most MAX_HISTORY_S, and
+    at most `room` (what the model's sequence length leaves beside the new frames)."""
+    n = min(n, int(MAX_HISTORY_S * dmv1.FPS), room if room is not None else n)
+    return max(0, n) // HISTORY_STEP * HISTORY_STEP
 
 
-def encode_history(motion: Motion, tokenizer) -> EncodedHistory:
+def encode_history(motion: Motion, tokenizer, room: int | None = None) -> EncodedHistory:
     """The motion's last frames (canonical skeleton, model fps) as latents of every level."""
-    h = history_frames(motion.num_frames)
+    h = history_frames(motion.num_frames, room)
     if h < HISTORY_STEP:
+        if motion.num_frames >= HISTORY_STEP:
+            raise RequestError("duration_s", f"leaves no room for a history in this model's "
+                                             f"{(room or 0) + 0:d}-frame window; ask for a shorter piece")
         raise RequestError("history", f"{motion.num_frames} frames; at least {HISTORY_STEP} "
                                       f"({HISTORY_STEP / dmv1.FPS:g} s at {dmv1.FPS:g} fps) are needed")
     recent = Motion(motion.skeleton, motion.root_positions[-h:], motion.local_rotations[-h:], motion.fps)

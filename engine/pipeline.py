@@ -58,6 +58,11 @@ class CascadePipeline:
         return canonical_skeleton()
 
     @property
+    def max_frames(self) -> int:
+        """The longest history + new frames every level's denoiser can take."""
+        return min(d.config.max_len * STRIDES[level] for level, d in self.denoisers.items())
+
+    @property
     def levels(self) -> int:
         return len(self.denoisers)
 
@@ -110,7 +115,7 @@ class CascadePipeline:
             frames = max(2, int(round(seconds[i] * dmv1.FPS)))
             history = None
             if histories is not None and histories[i] is not None:
-                history = encode_history(histories[i], self.tokenizer)
+                history = encode_history(histories[i], self.tokenizer, self.max_frames - frames)
             before = history.frames if history else 0
             out.append(PromptState(text, frames, self.tokenizer.model.pad_length(before + frames),
                                    enc.states[i, :n].to(self.device),

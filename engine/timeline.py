@@ -53,7 +53,7 @@ class Timeline:
         self.states = pipe.prepare([seg.text for seg in request.segments], [f / dmv1.FPS for f in frames],
                                    [seed + i for i in range(len(frames))], [history] + [None] * (len(frames) - 1))
         for i in range(1, len(self.states)):
-            h = history_frames(self.states[i - 1].frames)
+            h = history_frames(self.states[i - 1].frames, pipe.max_frames - self.states[i].frames)
             self.states[i].history = EncodedHistory(h, [None] * len(STRIDES), np.zeros(3), 0.0)
             self.states[i].own = pipe.tokenizer.model.pad_length(h + self.states[i].frames)
 

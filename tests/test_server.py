@@ -503,3 +503,20 @@ def test_client_cli_continues_a_take_on_its_own_rig_and_streams_timelines(server
     assert read_bvh(timeline).num_frames == 64
     assert client_main(base + ["a person walks", "--segment", "x", "1", "-o", str(timeline)]) == 2
     assert "give a prompt or --segment" in capsys.readouterr().err
+
+
+def test_session_runs_a_timed_script_into_one_unbroken_motion(server, tmp_path, capsys):
+    from deepmotion_client.cli import main as client_main
+    from deepmotion_client.motion.bvh import read_bvh
+    from deepmotion_client.recording import read_recording
+    script = tmp_path / "npc.txt"
+    script.write_text("0 a person walks\n# the guard turns\n3.0 a person walks and turns left\nnow a person walks\n")
+    out, rec = tmp_path / "session.bvh", tmp_path / "session.dmrec"
+    assert client_main(["--address", f"127.0.0.1:{server.port}", "session", "--script", str(script), "--seconds", "12",
+                        "--piece", "2", "-o", str(out), "--record", str(rec)]) == 0
+    text = capsys.readouterr().out
+    got = read_bvh(out)
+    assert got.num_frames == 240 and np.isfinite(got.translations).all()
+    assert "a person walks and turns left" in text and "looks around" in text, "prompts, then the idle prompt"
+    headers = [r.response for r in read_recording(rec) if r.response.HasField("header")]
+    assert len(headers) >= 4 and headers[1].header.request_id.startswith("session-1.")

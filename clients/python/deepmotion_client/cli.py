@@ -53,6 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="frame of --target-rig holding its rest pose (default: the zero-rotation pose)")
     g.add_argument("--no-foot-cleanup", action="store_true",
                    help="keep the feet as generated (default: pin feet on contact frames with two-bone IK)")
+    se = sub.add_parser("session", help="an unbounded motion from a timed script of prompts (stdin or --script): "
+                                        "each prompt continues what is playing, an idle prompt fills the gaps")
+    se.add_argument("--script", type=Path, default=None, help="lines 'SECONDS TEXT' (or TEXT: 4 s after the last); "
+                                                              "default: stdin")
+    se.add_argument("--seconds", type=float, default=None, help="session length (default: last prompt + 6 s)")
+    se.add_argument("--idle", default="a person stands and looks around", help="the prompt that fills gaps")
+    se.add_argument("--piece", type=float, default=4.0, help="seconds per generated piece")
+    se.add_argument("--seed", type=int, default=0)
+    se.add_argument("-o", "--out", type=Path, required=True, help="the whole motion: .bvh, .glb / .gltf or .npz")
+    se.add_argument("--record", type=Path, default=None, help="every response of every piece, session time (.dmrec)")
+    se.add_argument("--units", choices=["m", "cm"], default="cm")
     r = sub.add_parser("replay", help="serve a recording over the MotionService API (no model needed)")
     r.add_argument("recording", type=Path)
     r.add_argument("--host", default="127.0.0.1")
@@ -73,6 +84,8 @@ def main(argv=None) -> int:
             if args.command == "info":
                 print(client.model_info())
                 return 0
+            if args.command == "session":
+                return _session(client, args)
             return _generate(client, args)
     except grpc.RpcError as e:
         if args.debug:
@@ -84,6 +97,29 @@ def main(argv=None) -> int:
             raise
         print(f"deepmotion-client: error: {e}", file=sys.stderr)
         return 2
+
+
+def _session(client: MotionClient, args) -> int:
+    from .session import MotionSession, parse_script, run_script
+    check_output_path(args.out)
+    lines = args.script.read_text().splitlines() if args.script else sys.stdin.read().splitlines()
+    events = parse_script(lines)
+    if not events:
+        raise UsageError("session: no prompts (lines 'SECONDS TEXT' or 'TEXT')")
+    total = args.seconds or events[-1][0] + 6.0
+    recorder = RecordingWriter(args.record) if args.record else None
+    session = MotionSession(client, args.idle, args.piece, seed=args.seed, record=recorder)
+    try:
+        run_script(session, events, total)
+    finally:
+        if recorder:
+            recorder.close()
+    for p in session.pieces:
+        print(f"{p.start_frame / 20:6.1f} s  {p.text[:50]!r}: first frames after {p.first_frames_s:.3f} s, "
+              f"final after {p.final_s:.3f} s")
+    save_motion(args.out, session.motion(), args.units)
+    print(f"wrote {args.out} ({session.frames} frames, {session.frames / 20:.1f} s, {len(session.pieces)} pieces)")
+    return 0
 
 
 def _seconds(text: str) -> float:
