@@ -25,7 +25,7 @@ MAX_HISTORY_S = 3.2
 HISTORY_STEP = STRIDES[1]  # history is used in whole level-1 tokens (0.4 s at 20 fps)
 
 
-SEAM_BLEND_FRAMES = 8  # frames over which the history's own last pose hands over to the decoded one
+SEAM_BLEND_FRAMES = 12  # frames over which the history's own last pose hands over to the decoded one
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,14 @@ class Placement:
     """Where new frames start in the world: the heading (radians, left turn positive) and the
     root's x, z at the first new frame (default: the origin facing +Z). For a continuation also
     the residual between the history's real last pose and the pose the decoder reconstructs
-    for it, faded out over the first SEAM_BLEND_FRAMES new frames: the decoder continues its
+    for it, faded out over the first SEAM_BLEND_FRAMES new frames (eased): the decoder continues its
     reconstruction, and without the residual the seam would jump by the tokenizer's error."""
     heading: float = 0.0
     origin_x: float = 0.0
     origin_z: float = 0.0
     rotation_residual: np.ndarray | None = None   # [J, 4] heading-free local rotations, real * inverse(decoded)
     height_residual: float = 0.0
+    step_residual: tuple[float, float] = (0.0, 0.0)  # world x, z: the history's last step minus the decoded one
 
     def place(self, feats: np.ndarray) -> Motion:
         """dm-v1 features of new frames -> Motion in the world, continuing the history."""
@@ -47,7 +48,8 @@ class Placement:
         if self.rotation_residual is None:
             return motion
         n = min(SEAM_BLEND_FRAMES, motion.num_frames)
-        w = 1.0 - (np.arange(n) + 1.0) / (SEAM_BLEND_FRAMES + 1.0)
+        x = (np.arange(n) + 1.0) / (SEAM_BLEND_FRAMES + 1.0)
+        w = 1.0 - x * x * (3.0 - 2.0 * x)  # eased: starts flat, so the hand-over adds no sudden velocity
         root, local = motion.root_positions.copy(), motion.local_rotations.copy()
         heading = dmv1.heading_yaw(local[:n, 0])  # the root joint's local rotation is its world rotation
         yaw = yaw_to_quat(heading)
@@ -57,6 +59,8 @@ class Placement:
         root_free = quat_mul(quat_conj(yaw), local[:n, 0])
         local[:n, 0] = quat_mul(yaw, quat_mul(fade[:, 0], root_free))
         root[:n, 1] += w * self.height_residual
+        # Keep the history's own speed and direction at the seam, easing into the decoded path.
+        root[:, [0, 2]] += np.cumsum(np.pad(w, (0, len(root) - n))[:, None] * np.array(self.step_residual), axis=0)
         return Motion(motion.skeleton, root, local, motion.fps)
 
 
@@ -67,19 +71,22 @@ class EncodedHistory:
     last_root: np.ndarray             # world root position of the history's last frame
     last_heading: float               # world heading of the history's last frame
     last_local: np.ndarray | None = None  # its local rotations [J, 4], root heading removed
+    last_step: np.ndarray | None = None   # world root step into the last frame (x, y, z)
 
     def placement(self, decoded: np.ndarray) -> Placement:
         """Continue from the real last frame with the step the jointly decoded features give it
         (`decoded` covers history + new frames), handing its pose over to the decoded one."""
         last = decoded[self.frames - 1]
         step = quat_rotate(yaw_to_quat(np.array(self.last_heading)), np.array([last[1], 0.0, last[2]], dtype=np.float64))
-        residual, height = None, 0.0
+        residual, height, step_res = None, 0.0, (0.0, 0.0)
         if self.last_local is not None:
             rebuilt = heading_free(dmv1.decode(decoded[: self.frames]).local_rotations[-1])
             residual = quat_mul(self.last_local, quat_conj(rebuilt))
             height = float(self.last_root[1] - last[3])
+        if self.last_step is not None:
+            step_res = (float(self.last_step[0] - step[0]), float(self.last_step[2] - step[2]))
         return Placement(float(self.last_heading + last[0]), float(self.last_root[0] + step[0]),
-                         float(self.last_root[2] + step[2]), residual, height)
+                         float(self.last_root[2] + step[2]), residual, height, step_res)
 
 
 def heading_free(local: np.ndarray) -> np.ndarray:
@@ -109,8 +116,8 @@ def encode_history(motion: Motion, tokenizer, room: int | None = None) -> Encode
     feats = torch.tensor(dmv1.encode(recent)[None], device=tokenizer.device)
     indices = [i[0] for i in tokenizer.encode(feats)]
     last = recent.local_rotations[-1]
-    return EncodedHistory(h, indices, recent.root_positions[-1].astype(np.float64), float(dmv1.heading_yaw(last[0])),
-                          heading_free(last))
+    root = recent.root_positions.astype(np.float64)
+    return EncodedHistory(h, indices, root[-1], float(dmv1.heading_yaw(last[0])), heading_free(last), root[-1] - root[-2])
 
 
 def history_motion(history) -> Motion | None:
