@@ -34,6 +34,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
     p.add_argument("--guidance", type=float, default=None)
     p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
+    p.add_argument("--timelines", action="store_true",
+                   help="also run each probe prompt as the second segment of a timeline (after a walk)")
     add_device(p)
     p.set_defaults(func=cmd_probes)
 
@@ -92,12 +94,15 @@ def _seconds(text: str) -> float:
 
 
 def cmd_probes(args) -> int:
-    from deepmotion.engine.evaluation.probes import format_probes, run_probes
+    from deepmotion.engine.evaluation.probes import format_probes, run_probes, run_timeline_probes
 
     pipe = load_model(args)
     t0 = time.perf_counter()
     summary = run_probes(pipe, args.seeds, args.guidance)
     print(format_probes(summary))
+    if args.timelines:
+        summary["timelines"] = run_timeline_probes(pipe, args.seeds, args.guidance)
+        print(format_probes(summary["timelines"]).replace("probe pass rates", "timeline segment pass rates"))
     print(f"probes took {time.perf_counter() - t0:.0f} s")
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2))

@@ -94,3 +94,11 @@ def test_timeline_errors_name_the_segment(tiny):
         list(generate_timeline(tiny, [("a person walks", 30.0)]))
     with pytest.raises(RequestError, match=r"^segments: 70 s in all"):
         list(generate_timeline(tiny, [("a person walks", 4.0)] * 14 + [("a person walks", 14.0)]))
+
+
+def test_timeline_probes_judge_each_probe_as_a_second_segment(tiny):
+    from deepmotion.engine.evaluation.probes import PROBES, format_probes, run_timeline_probes
+    summary = run_timeline_probes(tiny, [0], lead="a person walks", lead_s=1.2, log=lambda *_: None)
+    assert set(summary["probes"]) == {p.name for p in PROBES}
+    assert all(set(r) == {1, 2, 3} and all(0.0 <= v <= 1.0 for v in r.values()) for r in summary["probes"].values())
+    assert "| wave: left vs right hand |" in format_probes(summary)

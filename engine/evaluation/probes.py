@@ -114,12 +114,33 @@ def run_probes(pipeline, seeds: list[int], guidance=None, log=print) -> dict:
     return summary
 
 
+def run_timeline_probes(pipeline, seeds: list[int], guidance=None, lead: str = "a person walks forward",
+                        lead_s: float = 2.4, log=print) -> dict:
+    """The same probes with each prompt as the second segment of a timeline after `lead`: does a
+    segment follow its own text as often as a single prompt does? Only the segment is judged."""
+    from ..timeline import generate_timeline
+    results = {p.name: {lvl: [] for lvl in range(1, pipeline.levels + 1)} for p in PROBES}
+    for probe in PROBES:
+        for seed in seeds:
+            per_prompt = [list(generate_timeline(pipeline, [(lead, lead_s), (text, probe.duration)], seed, guidance))
+                          for text in probe.prompts]
+            for level_outs in zip(*per_prompt):
+                obs = [observe(out.features[1]) for out in level_outs]
+                results[probe.name][level_outs[0].level].append(bool(probe.check(*obs)))
+        log(f"{probe.name} (after '{lead}'): " +
+            ", ".join(f"level {l} {np.mean(v) * 100:.0f}%" for l, v in results[probe.name].items()))
+    return {"seeds": seeds, "lead": lead, "probes": {n: {l: float(np.mean(v)) for l, v in r.items()}
+                                                     for n, r in results.items()}}
+
+
 def format_probes(summary: dict) -> str:
     levels = sorted(next(iter(summary["probes"].values())))
     lines = [f"probe pass rates over seeds {summary['seeds']}", "| probe | " + " | ".join(f"level {l}" for l in levels) + " |",
              "|---|" + "---|" * len(levels)]
     for name, row in summary["probes"].items():
         lines.append(f"| {name} | " + " | ".join(f"{row[l] * 100:.0f}%" for l in levels) + " |")
+    if "quality" not in summary:
+        return "\n".join(lines)
     lines += ["", "| level | all finite | bone length range (mm) | lowest foot (cm) | foot skate (m/s) | jitter (m/s^3) |",
               "|---|---|---|---|---|---|"]
     for l in levels:
