@@ -122,7 +122,8 @@ def run_timeline_probes(pipeline, seeds: list[int], guidance=None, lead: str = "
     results = {p.name: {lvl: [] for lvl in range(1, pipeline.levels + 1)} for p in PROBES}
     for probe in PROBES:
         for seed in seeds:
-            per_prompt = [list(generate_timeline(pipeline, [(lead, lead_s), (text, probe.duration)], seed, guidance))
+            seconds = min(probe.duration, pipeline.limits.max_duration_s)
+            per_prompt = [list(generate_timeline(pipeline, [(lead, lead_s), (text, seconds)], seed, guidance))
                           for text in probe.prompts]
             for level_outs in zip(*per_prompt):
                 obs = [observe(out.features[1]) for out in level_outs]
