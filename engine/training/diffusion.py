@@ -48,6 +48,9 @@ class DiffusionTrainConfig:
     # max_prefix_s, never the whole crop) and learns to continue it; 0 trains text-only models.
     prefix_prob: float = 0.0
     max_prefix_s: float = 3.2
+    # Fine-tuning: start from this model directory's denoiser (and length predictor) of the same
+    # level; layers it lacks (the prefix channel) start at zero, so training begins from its behaviour.
+    init: str = ""
     model: dict = field(default_factory=dict)  # DenoiserConfig overrides
 
     @classmethod
@@ -150,9 +153,14 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
     mcfg = DenoiserConfig(**{"level": level, "code_dim": code_dim, "text_dim": data.encoder.dim,
                              "max_len": int(cfg.max_seconds * dmv1.FPS) // STRIDES[level] + 8,
                              "prefix": cfg.prefix_prob > 0, **cfg.model})
-    model = Denoiser(mcfg).to(dev).train()
+    model = Denoiser(mcfg)
+    length = LengthPredictor(data.encoder.dim) if level == 1 else None
+    if cfg.init:
+        _initialise(model, length, Path(cfg.init), level, log)
+    model = model.to(dev).train()
     modules = {"denoiser": model}
-    length = LengthPredictor(data.encoder.dim).to(dev).train() if level == 1 else None
+    if length is not None:
+        length = length.to(dev).train()
     if length is not None:
         modules["length"] = length
     params = [p for m in modules.values() for p in m.parameters()]
@@ -199,3 +207,22 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
                         torch.zeros(1), torch.ones(1), {"text_encoder": data.encoder.id})
     log(f"saved level-{level} denoiser to {out} ({time.time() - t0:.0f} s)")
     return model
+
+
+def _initialise(model: Denoiser, length: LengthPredictor | None, init: Path, level: int, log) -> None:
+    """Weights of `init` (a model directory) for this level; new layers start at zero."""
+    from ..cascade import read_cascade_json
+    from ..checkpoint import load_checkpoint
+    meta = read_cascade_json(init)
+    _, state, _, _ = load_checkpoint(init / meta["parts"][DENOISERS[level].key], DENOISERS[level].kind)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected or any(not k.startswith("known.") for k in missing):
+        raise ValueError(f"--init {init}: level {level} does not fit this configuration "
+                         f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
+    if hasattr(model, "known"):
+        torch.nn.init.zeros_(model.known.weight)
+        torch.nn.init.zeros_(model.known.bias)
+    if length is not None:
+        _, lstate, _, _ = load_checkpoint(init / meta["parts"][LENGTH.key], LENGTH.kind)
+        length.load_state_dict(lstate)
+    log(f"level {level}: starting from {init}")
