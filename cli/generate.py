@@ -5,17 +5,15 @@ import argparse
 import json
 import time
 from pathlib import Path
+
+from deepmotion_client.prompt_args import add_prompt_arguments, describe, segments_from_args
+
 from .options import add_device, add_model, load_model
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("generate", help="generate motion for a prompt (or a timeline) and write BVH (engine only, no server)")
-    p.add_argument("text", nargs="?", default=None, help="the prompt (or give --segment instead)")
-    p.add_argument("--segment", nargs=2, action="append", metavar=("TEXT", "SECONDS"), default=None,
-                   help="a timeline segment; repeat for each (each continues the one before)")
-    p.add_argument("--start-from", type=Path, default=None,
-                   help="continue the end of this BVH motion (any rig the retargeter maps); the output holds "
-                        "only the new frames, on that rig, in its world frame and units")
+    add_prompt_arguments(p)
     p.add_argument("--map", default="auto", help="joint map of --start-from: auto, mixamo, unreal, vrm, unity, "
                                                   "canonical, bandai or a .json file")
     p.add_argument("--out", type=Path, required=True, help="output: .bvh, .glb / .gltf (glTF 2.0) or .npz")
@@ -41,15 +39,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_generate(args) -> int:
-    from deepmotion_client.errors import UsageError
     from deepmotion_client.motion.export import check_output_path, save_motion
 
     from deepmotion.engine.representation import dmv1
     from deepmotion.engine.timeline import generate_timeline
 
-    if (args.text is None) == (args.segment is None):
-        raise UsageError("give a prompt or --segment TEXT SECONDS (one or more), not both")
-    segments = [(args.text, args.duration)] if args.segment is None else [(t, _seconds(s)) for t, s in args.segment]
+    segments = segments_from_args(args) or [(args.text, args.duration)]
     check_output_path(args.out)
     history, target = None, None
     if args.start_from:
@@ -80,17 +75,9 @@ def cmd_generate(args) -> int:
     written = [args.out]
     if args.preview:
         from deepmotion_client.motion.preview import save_preview
-        written.append(save_preview(canonical, args.preview, args.text or " / ".join(t for t, _ in segments)))
+        written.append(save_preview(canonical, args.preview, describe(args, segments)))
     print(f"wrote {', '.join(map(str, written))} ({motion.num_frames} frames, {motion.duration:.1f} s, level {level})")
     return 0
-
-
-def _seconds(text: str) -> float:
-    from deepmotion_client.errors import UsageError
-    try:
-        return float(text)
-    except ValueError:
-        raise UsageError(f"--segment: SECONDS must be a number, got {text!r}") from None
 
 
 def cmd_probes(args) -> int:

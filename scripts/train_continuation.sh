@@ -10,13 +10,7 @@
 #   .venv/bin/deepmotion model export --model runs/cascade-continuation --out engine/assets/default --dtype float16
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-export DEEPMOTION_ARCHIVE=${DEEPMOTION_ARCHIVE:-../shared/data/bandai-namco-research-motion.tar.xz}
-DATA=data/cache/bandai-dm-v1
-RUNS=${RUNS:-runs}
-DEVICE=${DEVICE:-auto}
-mkdir -p "$RUNS"
-time .venv/bin/deepmotion data prepare --out "$DATA"
+source scripts/training_setup.sh
 CONFIG=${CONFIG:-configs/cascade-continuation-finetune.json}
 time .venv/bin/deepmotion train cascade --data "$DATA" --tokenizer engine/assets/default/tokenizer \
   --out "$RUNS/cascade-continuation" --config "$CONFIG" --device "$DEVICE" \

@@ -4,12 +4,7 @@
 # Long: run it in the background, e.g. `nohup bash scripts/train_default.sh > train.log 2>&1 &`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-export DEEPMOTION_ARCHIVE=${DEEPMOTION_ARCHIVE:-../shared/data/bandai-namco-research-motion.tar.xz}
-DATA=data/cache/bandai-dm-v1
-RUNS=${RUNS:-runs}
-DEVICE=${DEVICE:-auto}
-time .venv/bin/deepmotion data prepare --out "$DATA"
+source scripts/training_setup.sh
 time .venv/bin/deepmotion train tokenizer --data "$DATA" --out "$RUNS/tokenizer-default" \
   --config configs/tokenizer-default.json --device "$DEVICE"
 time .venv/bin/deepmotion train cascade --data "$DATA" --tokenizer "$RUNS/tokenizer-default" \

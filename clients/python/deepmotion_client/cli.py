@@ -13,6 +13,7 @@ from .errors import DeepMotionError, UsageError
 from .motion.export import check_output_path, save_motion
 from .motion.feet import pin_feet, skating
 from .motion.retarget import load_target_rig
+from .prompt_args import add_prompt_arguments, describe, segments_from_args
 from .recording import RecordingWriter, read_recording
 
 
@@ -27,12 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
     g = sub.add_parser("generate", help="generate motion for a prompt (or a timeline) and save it")
-    g.add_argument("text", nargs="?", default=None, help="the prompt (or give --segment instead)")
-    g.add_argument("--segment", nargs=2, action="append", metavar=("TEXT", "SECONDS"), default=None,
-                   help="a timeline segment; repeat for each (each continues the one before)")
-    g.add_argument("--start-from", type=Path, default=None,
-                   help="continue the end of this BVH motion (any rig --map covers); the output holds only the "
-                        "new frames, on that rig, in its world frame and units")
+    add_prompt_arguments(g)
     g.add_argument("-o", "--out", type=Path, required=True, help="output: .bvh, .glb / .gltf (glTF 2.0) or .npz")
     g.add_argument("--preview", type=Path, default=None, help="also write an animated GIF")
     g.add_argument("--duration", type=float, default=0.0, help="seconds (0 = the model predicts one)")
@@ -122,13 +118,6 @@ def _session(client: MotionClient, args) -> int:
     return 0
 
 
-def _seconds(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise UsageError(f"--segment: SECONDS must be a number, got {text!r}") from None
-
-
 def _read_token(path: Path) -> str:
     try:
         token = path.read_text().strip()
@@ -142,9 +131,7 @@ def _read_token(path: Path) -> str:
 def _generate(client: MotionClient, args) -> int:
     # Everything that can be checked before asking the server is: output format and folder,
     # the target rig (a bad file fails fast, not after a generation).
-    if (args.text is None) == (args.segment is None):
-        raise UsageError("give a prompt or --segment TEXT SECONDS (one or more), not both")
-    segments = None if args.segment is None else [(t, _seconds(sec)) for t, sec in args.segment]
+    segments = segments_from_args(args)
     check_output_path(args.out)
     history = None
     if args.start_from:
@@ -202,7 +189,7 @@ def _generate(client: MotionClient, args) -> int:
     print(f"wrote {args.out} (level {stream.complete_level()}, {motion.num_frames} frames)")
     if args.preview:
         from .motion.preview import save_preview
-        print(f"wrote {save_preview(canonical, args.preview, args.text or ' / '.join(t for t, _ in segments))}")
+        print(f"wrote {save_preview(canonical, args.preview, describe(args, segments))}")
     return 0
 
 
