@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from deepmotion_client.motion.clip import Motion
-from deepmotion_client.motion.rotations import quat_conj, quat_identity, quat_mul, quat_rotate, quat_slerp, yaw_to_quat
+from deepmotion_client.motion.rotations import quat_conj, quat_mul, quat_rotate, yaw_to_quat
 
 from .cascade import STRIDES
 from .representation import dmv1
@@ -41,6 +41,7 @@ class Placement:
     rotation_residual: np.ndarray | None = None   # [J, 4] heading-free local rotations, real * inverse(decoded)
     height_residual: float = 0.0
     step_residual: tuple[float, float] = (0.0, 0.0)  # world x, z: the history's last step minus the decoded one
+    spin_residual: np.ndarray | None = None  # [J, 4] the history's last per-frame turn of each joint * inverse(decoded)
 
     def place(self, feats: np.ndarray) -> Motion:
         """dm-v1 features of new frames -> Motion in the world, continuing the history."""
@@ -53,8 +54,13 @@ class Placement:
         root, local = motion.root_positions.copy(), motion.local_rotations.copy()
         heading = dmv1.heading_yaw(local[:n, 0])  # the root joint's local rotation is its world rotation
         yaw = yaw_to_quat(heading)
-        residual = np.broadcast_to(self.rotation_residual, (n,) + self.rotation_residual.shape)
-        fade = quat_slerp(quat_identity((n, residual.shape[1])), residual, w[:, None])
+        # A cubic (Hermite) hand-over per joint, in rotation vectors: it starts at the history's
+        # real pose turning at the history's own rate, and ends on the decoded motion at rest.
+        pose = _rotvec(self.rotation_residual)
+        spin = _rotvec(self.spin_residual) if self.spin_residual is not None else np.zeros_like(pose)
+        h_pose = 2 * x ** 3 - 3 * x ** 2 + 1
+        h_spin = (x ** 3 - 2 * x ** 2 + x) * (SEAM_BLEND_FRAMES + 1.0)
+        fade = _exp(h_pose[:, None, None] * pose + h_spin[:, None, None] * spin)
         local[:n, 1:] = quat_mul(fade[:, 1:], local[:n, 1:])
         root_free = quat_mul(quat_conj(yaw), local[:n, 0])
         local[:n, 0] = quat_mul(yaw, quat_mul(fade[:, 0], root_free))
@@ -72,6 +78,7 @@ class EncodedHistory:
     last_heading: float               # world heading of the history's last frame
     last_local: np.ndarray | None = None  # its local rotations [J, 4], root heading removed
     last_step: np.ndarray | None = None   # world root step into the last frame (x, y, z)
+    prev_local: np.ndarray | None = None  # local rotations of the frame before the last, heading removed
 
     def placement(self, decoded: np.ndarray) -> Placement:
         """Continue from the real last frame with the step the jointly decoded features give it
@@ -79,14 +86,20 @@ class EncodedHistory:
         last = decoded[self.frames - 1]
         step = quat_rotate(yaw_to_quat(np.array(self.last_heading)), np.array([last[1], 0.0, last[2]], dtype=np.float64))
         residual, height, step_res = None, 0.0, (0.0, 0.0)
+        spin = None
         if self.last_local is not None:
-            rebuilt = heading_free(dmv1.decode(decoded[: self.frames]).local_rotations[-1])
-            residual = quat_mul(self.last_local, quat_conj(rebuilt))
+            rebuilt = dmv1.decode(decoded[: self.frames]).local_rotations
+            rebuilt_last = heading_free(rebuilt[-1])
+            residual = quat_mul(self.last_local, quat_conj(rebuilt_last))
             height = float(self.last_root[1] - last[3])
+            if self.prev_local is not None and self.frames >= 2:
+                real_turn = quat_mul(self.last_local, quat_conj(self.prev_local))
+                decoded_turn = quat_mul(rebuilt_last, quat_conj(heading_free(rebuilt[-2])))
+                spin = quat_mul(real_turn, quat_conj(decoded_turn))
         if self.last_step is not None:
             step_res = (float(self.last_step[0] - step[0]), float(self.last_step[2] - step[2]))
         return Placement(float(self.last_heading + last[0]), float(self.last_root[0] + step[0]),
-                         float(self.last_root[2] + step[2]), residual, height, step_res)
+                         float(self.last_root[2] + step[2]), residual, height, step_res, spin)
 
 
 def heading_free(local: np.ndarray) -> np.ndarray:
@@ -117,7 +130,8 @@ def encode_history(motion: Motion, tokenizer, room: int | None = None) -> Encode
     indices = [i[0] for i in tokenizer.encode(feats)]
     last = recent.local_rotations[-1]
     root = recent.root_positions.astype(np.float64)
-    return EncodedHistory(h, indices, root[-1], float(dmv1.heading_yaw(last[0])), heading_free(last), root[-1] - root[-2])
+    return EncodedHistory(h, indices, root[-1], float(dmv1.heading_yaw(last[0])), heading_free(last), root[-1] - root[-2],
+                          heading_free(recent.local_rotations[-2]))
 
 
 def history_motion(history) -> Motion | None:
@@ -127,3 +141,17 @@ def history_motion(history) -> Motion | None:
     from deepmotion_client.motion.skeleton import canonical_skeleton
     return Motion(canonical_skeleton(), np.asarray(history.root_positions, dtype=np.float64),
                   np.asarray(history.local_rotations, dtype=np.float64), dmv1.FPS)
+
+
+def _rotvec(q: np.ndarray) -> np.ndarray:
+    """Unit quaternions [..., 4] -> rotation vectors [..., 3] (the shorter way round)."""
+    q = np.where(q[..., 3:] < 0, -q, q)
+    s = np.linalg.norm(q[..., :3], axis=-1, keepdims=True)
+    return q[..., :3] / np.maximum(s, 1e-12) * (2.0 * np.arctan2(s, q[..., 3:]))
+
+
+def _exp(v: np.ndarray) -> np.ndarray:
+    """Rotation vectors [..., 3] -> unit quaternions [..., 4]."""
+    angle = np.linalg.norm(v, axis=-1, keepdims=True)
+    axis = v / np.maximum(angle, 1e-12)
+    return np.concatenate([axis * np.sin(angle / 2), np.cos(angle / 2)], axis=-1)

@@ -96,3 +96,4 @@ def _chain(prev, prev_feats: np.ndarray, state, level: int) -> None:
     state.history.last_heading = float(dmv1.heading_yaw(last[0]))
     state.history.last_local = heading_free(last)
     state.history.last_step = prev_motion.root_positions[-1] - prev_motion.root_positions[-2]
+    state.history.prev_local = heading_free(prev_motion.local_rotations[-2])
