@@ -42,6 +42,7 @@ class Placement:
     height_residual: float = 0.0
     step_residual: tuple[float, float] = (0.0, 0.0)  # world x, z: the history's last step minus the decoded one
     spin_residual: np.ndarray | None = None  # [J, 4] the history's last per-frame turn of each joint * inverse(decoded)
+    yaw_rate_residual: float = 0.0  # the history's last heading change per frame minus the decoded one (radians)
 
     def place(self, feats: np.ndarray) -> Motion:
         """dm-v1 features of new frames -> Motion in the world, continuing the history."""
@@ -65,6 +66,15 @@ class Placement:
         root_free = quat_mul(quat_conj(yaw), local[:n, 0])
         local[:n, 0] = quat_mul(yaw, quat_mul(fade[:, 0], root_free))
         root[:n, 1] += w * self.height_residual
+        # Keep the history's own turning rate at the seam: an extra heading that grows while the
+        # weights last, turning the root and the path after it.
+        extra = np.cumsum(np.pad(w, (0, len(root) - n)) * self.yaw_rate_residual)
+        if np.any(extra):
+            turn = yaw_to_quat(extra)
+            local[:, 0] = quat_mul(turn, local[:, 0])
+            steps = np.diff(root, axis=0)
+            steps = quat_rotate(turn[:-1], steps)
+            root[1:, [0, 2]] = root[0, [0, 2]] + np.cumsum(steps[:, [0, 2]], axis=0)
         # Keep the history's own speed and direction at the seam, easing into the decoded path.
         root[:, [0, 2]] += np.cumsum(np.pad(w, (0, len(root) - n))[:, None] * np.array(self.step_residual), axis=0)
         return Motion(motion.skeleton, root, local, motion.fps)
@@ -79,6 +89,7 @@ class EncodedHistory:
     last_local: np.ndarray | None = None  # its local rotations [J, 4], root heading removed
     last_step: np.ndarray | None = None   # world root step into the last frame (x, y, z)
     prev_local: np.ndarray | None = None  # local rotations of the frame before the last, heading removed
+    prev_heading: float | None = None     # world heading of the frame before the last
 
     def placement(self, decoded: np.ndarray) -> Placement:
         """Continue from the real last frame with the step the jointly decoded features give it
@@ -98,8 +109,12 @@ class EncodedHistory:
                 spin = quat_mul(real_turn, quat_conj(decoded_turn))
         if self.last_step is not None:
             step_res = (float(self.last_step[0] - step[0]), float(self.last_step[2] - step[2]))
+        yaw_rate = 0.0
+        if self.prev_heading is not None and self.frames >= 2:
+            real_rate = float(np.angle(np.exp(1j * (self.last_heading - self.prev_heading))))
+            yaw_rate = real_rate - float(decoded[self.frames - 2][0])
         return Placement(float(self.last_heading + last[0]), float(self.last_root[0] + step[0]),
-                         float(self.last_root[2] + step[2]), residual, height, step_res, spin)
+                         float(self.last_root[2] + step[2]), residual, height, step_res, spin, yaw_rate)
 
 
 def heading_free(local: np.ndarray) -> np.ndarray:
@@ -131,7 +146,7 @@ def encode_history(motion: Motion, tokenizer, room: int | None = None) -> Encode
     last = recent.local_rotations[-1]
     root = recent.root_positions.astype(np.float64)
     return EncodedHistory(h, indices, root[-1], float(dmv1.heading_yaw(last[0])), heading_free(last), root[-1] - root[-2],
-                          heading_free(recent.local_rotations[-2]))
+                          heading_free(recent.local_rotations[-2]), float(dmv1.heading_yaw(recent.local_rotations[-2][0])))
 
 
 def history_motion(history) -> Motion | None:

@@ -97,3 +97,4 @@ def _chain(prev, prev_feats: np.ndarray, state, level: int) -> None:
     state.history.last_local = heading_free(last)
     state.history.last_step = prev_motion.root_positions[-1] - prev_motion.root_positions[-2]
     state.history.prev_local = heading_free(prev_motion.local_rotations[-2])
+    state.history.prev_heading = float(dmv1.heading_yaw(prev_motion.local_rotations[-2][0]))
