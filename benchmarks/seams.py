@@ -8,12 +8,12 @@ ratios (bar: 1.5) and, for reference, the same ratios of the real takes cut at t
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
+from report import emit
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVE = ROOT.parent / "shared" / "data" / "bandai-namco-research-motion.tar.xz"
@@ -90,9 +90,7 @@ def main(argv=None) -> int:
         result["continued_takes"], result["capture_cut_at_the_same_frames"] = summary(ours), summary(capture)
     elif args.takes:
         print(f"note: {ARCHIVE} absent; real-take continuations skipped", file=sys.stderr)
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2))
+    emit(result, args.json)
     return 0
 
 

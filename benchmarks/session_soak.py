@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
+from report import emit
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = ["a person walks forward", "a person waves with the right hand", "someone walks and turns left",
@@ -92,9 +92,7 @@ def main(argv=None) -> int:
                                     "within_1.5": float((acc <= 1.5).mean())},
         "rss_mb_by_piece": memory,
     }
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2))
+    emit(result, args.json)
     return 0
 
 
