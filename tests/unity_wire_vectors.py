@@ -5,6 +5,7 @@ gRPC transport uses instead of Google.Protobuf. Regenerate with
 
 One record per line, whitespace-separated key=value fields (text values percent-encoded):
     request hex=<GenerateRequest bytes> request_id= text= duration= seed= has_seed= guidance= max_level= output=<jp,fc,rm|none>
+            history=<frames, floats from history_value> segments=<text,seconds|...|none>
     modelinfo hex=<ModelInfo bytes> model_version= fps= levels= joints= max_text_chars= min_duration= max_duration=
               min_guidance= max_guidance= default_guidance= max_chunk_frames= max_queue= text_encoder= licence= representation=
 """
@@ -27,12 +28,25 @@ REQUESTS = [
          output=(True, True, pb.ROOT_MOTION_IN_PLACE)),
     dict(text="x", seed=2**64 - 1, has_seed=True, duration_s=0.5, max_level=3, output=(False, False, pb.ROOT_MOTION_UNSPECIFIED)),
     dict(text="t" * 300, guidance_scale=-0.0),
+    dict(text="", seed=5, has_seed=True, history=8, segments=(("a person strolls forward", 3.2),
+                                                              ("now the person waves hello with the right hand", 2.4))),
 ]
 
 
+def history_value(i: int) -> float:
+    """Deterministic floats exactly representable in float32, rebuilt the same way in C#."""
+    return ((i * 3) % 8) / 4.0 - 1.0
+
+
 def request_message(fields: dict) -> pb.GenerateRequest:
-    kw = {k: v for k, v in fields.items() if k != "output"}
+    kw = {k: v for k, v in fields.items() if k not in ("output", "history", "segments")}
     m = pb.GenerateRequest(**kw)
+    if "history" in fields:
+        n = fields["history"]
+        m.history.CopyFrom(pb.MotionFrames(frame_count=n, root_positions=[history_value(i) for i in range(3 * n)],
+                                           local_rotations=[history_value(i + 7) for i in range(4 * 22 * n)]))
+    for text, seconds in fields.get("segments", ()):
+        m.segments.add(text=text, duration_s=seconds)
     if "output" in fields:
         jp, fc, rm = fields["output"]
         m.output.CopyFrom(pb.OutputOptions(joint_positions=jp, foot_contacts=fc, root_motion=rm))
@@ -64,7 +78,9 @@ def lines() -> list[str]:
         out.append(" ".join([
             "request", f"hex={m.SerializeToString().hex()}", f"request_id={quote(m.request_id)}", f"text={quote(m.text)}",
             f"duration={fmt(m.duration_s)}", f"seed={m.seed}", f"has_seed={int(m.has_seed)}",
-            f"guidance={fmt(m.guidance_scale)}", f"max_level={m.max_level}", f"output={output}"]))
+            f"guidance={fmt(m.guidance_scale)}", f"max_level={m.max_level}", f"output={output}",
+            f"history={m.history.frame_count if m.HasField('history') else 0}",
+            "segments=" + ("|".join(f"{quote(g.text)},{fmt(g.duration_s)}" for g in m.segments) or "none")]))
     info = model_info()
     lim = info.limits
     out.append(" ".join([

@@ -24,7 +24,9 @@ namespace DeepMotion.Bridge.Tests
                 foreach (var token in line.Substring(kind.Length + 1).Split(' '))
                 {
                     int eq = token.IndexOf('=');
-                    fields[token.Substring(0, eq)] = Uri.UnescapeDataString(token.Substring(eq + 1));
+                    string key = token.Substring(0, eq), value = token.Substring(eq + 1);
+                    // Segments keep their separators; each text is unescaped on its own.
+                    fields[key] = key == "segments" ? value : Uri.UnescapeDataString(value);
                 }
                 records.Add(fields);
             }
@@ -37,6 +39,9 @@ namespace DeepMotion.Bridge.Tests
             // Mono's (and .NET Framework's) parser drops the sign of "-0.0"; protobuf keeps it.
             return v == 0f && s.StartsWith("-") ? -0f : v;
         }
+
+        /// <summary>The same deterministic floats as tests/unity_wire_vectors.py (exact in float32).</summary>
+        static float HistoryValue(int i) => ((i * 3) % 8) / 4f - 1f;
 
         static string Hex(byte[] bytes) => BitConverter.ToString(bytes).Replace("-", "").ToLowerInvariant();
 
@@ -59,6 +64,21 @@ namespace DeepMotion.Bridge.Tests
                     RequestId = r["request_id"], Text = r["text"], DurationS = F(r["duration"]), Seed = ulong.Parse(r["seed"]),
                     HasSeed = r["has_seed"] == "1", GuidanceScale = F(r["guidance"]), MaxLevel = uint.Parse(r["max_level"]),
                 };
+                int history = int.Parse(r["history"]);
+                if (history > 0)
+                {
+                    var root = new float[3 * history];
+                    var rot = new float[4 * 22 * history];
+                    for (int i = 0; i < root.Length; i++) root[i] = HistoryValue(i);
+                    for (int i = 0; i < rot.Length; i++) rot[i] = HistoryValue(i + 7);
+                    request.History = new MotionFramesData { FrameCount = history, RootPositions = root, LocalRotations = rot };
+                }
+                if (r["segments"] != "none")
+                    foreach (var part in r["segments"].Split('|'))
+                    {
+                        var pair = part.Split(',');
+                        request.Segments.Add(new SegmentData { Text = Uri.UnescapeDataString(pair[0]), DurationS = F(pair[1]) });
+                    }
                 if (r["output"] != "none")
                 {
                     var o = r["output"].Split(',');

@@ -52,6 +52,21 @@ namespace DeepMotion.Bridge.Core.Wire
             Raw(bytes, 0, bytes.Length);
         }
 
+        /// <summary>A packed repeated float field (left out when empty, as proto3 does).</summary>
+        public void PackedFloats(int field, float[] values)
+        {
+            if (values == null || values.Length == 0) return;
+            Tag(field, 2);
+            RawVarint((ulong)(4 * values.Length));
+            Ensure(4 * values.Length);
+            foreach (var v in values)
+            {
+                var bytes = BitConverter.GetBytes(v);
+                if (!BitConverter.IsLittleEndian) Array.Reverse(bytes);
+                Raw(bytes, 0, 4);
+            }
+        }
+
         /// <summary>A nested message that is present (written even when empty, as protobuf does for a set field).</summary>
         public void Message(int field, ProtoWriter message)
         {

@@ -22,6 +22,38 @@ namespace DeepMotion.Bridge.Core.Wire
         }
     }
 
+    /// <summary>deepmotion.v1.MotionFrames: the motion a request continues (canonical skeleton, model fps).</summary>
+    public sealed class MotionFramesData
+    {
+        public int FrameCount;
+        public float[] RootPositions = new float[0];   // 3 per frame
+        public float[] LocalRotations = new float[0];  // 4 per joint per frame, (x, y, z, w)
+
+        internal ProtoWriter Encode()
+        {
+            var w = new ProtoWriter();
+            w.Varint(1, (ulong)FrameCount);
+            w.PackedFloats(2, RootPositions);
+            w.PackedFloats(3, LocalRotations);
+            return w;
+        }
+    }
+
+    /// <summary>deepmotion.v1.Segment: one piece of a timeline.</summary>
+    public sealed class SegmentData
+    {
+        public string Text = "";
+        public float DurationS;
+
+        internal ProtoWriter Encode()
+        {
+            var w = new ProtoWriter();
+            w.String(1, Text);
+            w.Float(2, DurationS);
+            return w;
+        }
+    }
+
     /// <summary>
     /// deepmotion.v1.GenerateRequest, written by the Core's own encoder: the gRPC transport sends
     /// these bytes through a Marshaller, so Unity projects need no Google.Protobuf and live
@@ -41,6 +73,10 @@ namespace DeepMotion.Bridge.Core.Wire
         public uint MaxLevel;
         /// <summary>Null leaves the field unset (server defaults).</summary>
         public OutputOptionsData Output;
+        /// <summary>The motion this request continues; null for a fresh clip.</summary>
+        public MotionFramesData History;
+        /// <summary>A timeline instead of Text + DurationS (each segment continues the one before).</summary>
+        public List<SegmentData> Segments = new List<SegmentData>();
 
         public byte[] Encode()
         {
@@ -53,6 +89,8 @@ namespace DeepMotion.Bridge.Core.Wire
             w.Float(6, GuidanceScale);
             w.Varint(7, MaxLevel);
             if (Output != null) w.Message(8, Output.Encode());
+            if (History != null) w.Message(9, History.Encode());
+            foreach (var segment in Segments) w.Message(10, segment.Encode());
             return w.ToArray();
         }
     }
