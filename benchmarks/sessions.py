@@ -38,7 +38,6 @@ class LiveSession(threading.Thread):
         try:
             with MotionClient(self.address) as client:
                 s = MotionSession(client, piece_s=self.piece, lead_s=self.lead, seed=self.seed)
-                t0 = time.perf_counter()
                 s._generate(PROMPTS[self.seed % len(PROMPTS)], 0)
                 start = time.perf_counter()
                 next_prompt, k, starved = self.every, 1, False
@@ -58,7 +57,6 @@ class LiveSession(threading.Thread):
                         s._generate(s.idle_prompt, s.frames)
                     else:
                         time.sleep(0.01)
-                del t0
         except Exception as e:  # noqa: BLE001 - reported in the table
             self.error = repr(e)
 

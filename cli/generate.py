@@ -51,6 +51,8 @@ def cmd_generate(args) -> int:
         from deepmotion_client.motion.retarget import load_target_rig
         from deepmotion.engine.data.importers import load_joint_map
         from deepmotion.engine.data.sources import canonical_in_source_world
+        # The world-space fit of the data importer, not the client's inverse retargeter: it also
+        # reads rigs whose zero pose is degenerate (the Bandai-Namco takes).
         target = load_target_rig(args.start_from, args.map)  # the new frames go back onto this rig
         history = canonical_in_source_world(args.start_from, load_joint_map(args.map), dmv1.FPS)
         print(f"continuing the last {history.num_frames / dmv1.FPS:.1f} s of {args.start_from}")
@@ -58,15 +60,15 @@ def cmd_generate(args) -> int:
     pipe = load_model(args)
     print(f"loaded {pipe.meta['model_version']} in {time.perf_counter() - t0:.1f} s (licence: {pipe.meta['licence']})")
     t0 = time.perf_counter()
-    if args.segment is None and history is None:
-        levels = ((out.level, out.compute_s, lambda out=out: dmv1.decode(out.features[0]))
-                  for out in pipe.generate([args.text], [args.duration], [args.seed], args.guidance, args.level))
+    if args.segment is None and history is None:  # a plain clip (its length may be predicted)
+        levels = pipe.generate([args.text], [args.duration], [args.seed], args.guidance, args.level)
     else:
-        levels = ((lv.level, lv.compute_s, lv.motion)
-                  for lv in generate_timeline(pipe, segments, args.seed, args.guidance, args.level, history))
-    for level, compute_s, decode in levels:  # each level is reported as soon as it exists
-        motion = decode()
-        print(f"level {level}: {motion.num_frames} frames after {time.perf_counter() - t0:.2f} s (this level {compute_s:.2f} s)")
+        levels = generate_timeline(pipe, segments, args.seed, args.guidance, args.level, history)
+    for lv in levels:  # each level is reported as soon as it exists
+        level = lv.level
+        motion = lv.motion()
+        print(f"level {level}: {motion.num_frames} frames after {time.perf_counter() - t0:.2f} s "
+              f"(this level {lv.compute_s:.2f} s)")
     canonical = motion
     if target is not None:
         target.save(args.out, target.apply(motion), args.units)

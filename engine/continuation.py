@@ -136,8 +136,8 @@ def encode_history(motion: Motion, tokenizer, room: int | None = None) -> Encode
     h = history_frames(motion.num_frames, room)
     if h < HISTORY_STEP:
         if motion.num_frames >= HISTORY_STEP:
-            raise RequestError("duration_s", f"leaves no room for a history in this model's "
-                                             f"{(room or 0) + 0:d}-frame window; ask for a shorter piece")
+            raise RequestError("duration_s", f"leaves {max(room or 0, 0)} frames beside it in this model's window, "
+                                             f"fewer than the {HISTORY_STEP} a history needs; ask for a shorter piece")
         raise RequestError("history", f"{motion.num_frames} frames; at least {HISTORY_STEP} "
                                       f"({HISTORY_STEP / dmv1.FPS:g} s at {dmv1.FPS:g} fps) are needed")
     recent = Motion(motion.skeleton, motion.root_positions[-h:], motion.local_rotations[-h:], motion.fps)

@@ -32,6 +32,11 @@ class LevelOutput:
     compute_s: float
     placements: list = field(default_factory=list)  # per prompt: where its frames start (Placement)
 
+    def motion(self, prompt: int = 0):
+        """One prompt's frames at this level as a Motion, where its history (if any) left off."""
+        place = self.placements[prompt] if self.placements else Placement()
+        return place.place(self.features[prompt])
+
 
 @dataclass
 class CascadeSettings:

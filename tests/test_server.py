@@ -126,7 +126,6 @@ def test_bad_requests_get_invalid_argument_naming_the_field(server, fields, mess
     with pytest.raises(grpc.RpcError) as info:
         list(server.stub.Generate(request(**fields)))
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    import re
     assert re.search(message, info.value.details()), info.value.details()
 
 

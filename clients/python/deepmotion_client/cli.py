@@ -134,11 +134,10 @@ def _generate(client: MotionClient, args) -> int:
     segments = segments_from_args(args)
     check_output_path(args.out)
     history = None
-    if args.start_from:
-        if args.target_rig:
-            raise UsageError("--start-from writes onto its own rig; leave out --target-rig")
-        args.target_rig = args.start_from
-    target = load_target_rig(args.target_rig, args.map, args.rest_frame) if args.target_rig else None
+    if args.start_from and args.target_rig:
+        raise UsageError("--start-from writes onto its own rig; leave out --target-rig")
+    rig_path = args.start_from or args.target_rig
+    target = load_target_rig(rig_path, args.map, args.rest_frame) if rig_path else None
     if args.start_from:
         history = target.read_motion()
         print(f"continuing the last frames of {args.start_from} ({history.num_frames} frames at {history.fps:g} fps)")
@@ -181,7 +180,7 @@ def _generate(client: MotionClient, args) -> int:
     if target is not None:
         r = target.retargeter
         motion = target.apply(motion)
-        print(f"retargeted onto {args.target_rig} ({len(r.map)} mapped joints, "
+        print(f"retargeted onto {rig_path} ({len(r.map)} mapped joints, "
               f"{len(r.report.unmapped_target_joints)} held at rest, scale {r.scale:.3f})")
         target.save(args.out, motion, args.units)
     else:
