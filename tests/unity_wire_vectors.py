@@ -7,7 +7,9 @@ One record per line, whitespace-separated key=value fields (text values percent-
     request hex=<GenerateRequest bytes> request_id= text= duration= seed= has_seed= guidance= max_level= output=<jp,fc,rm|none>
             history=<frames, floats from history_value> segments=<text,seconds|...|none>
     modelinfo hex=<ModelInfo bytes> model_version= fps= levels= joints= max_text_chars= min_duration= max_duration=
-              min_guidance= max_guidance= default_guidance= max_chunk_frames= max_queue= text_encoder= licence= representation=
+              min_guidance= max_guidance= default_guidance= max_chunk_frames= max_queue=
+              max_history_frames= min_history_frames= history_used_s= quaternion_tolerance= max_segments=
+              max_timeline_s= text_encoder= licence= representation=
 """
 from __future__ import annotations
 
@@ -58,7 +60,9 @@ def model_info() -> pb.ModelInfo:
     skeleton = pb.Skeleton(joint_names=list(sk.names), parents=[int(p) for p in sk.parents],
                            rest_offsets=[float(x) for x in sk.offsets.reshape(-1)])
     limits = pb.Limits(max_text_chars=500, min_duration_s=0.5, max_duration_s=10.0, min_guidance_scale=0.0,
-                       max_guidance_scale=10.0, default_guidance_scale=2.5, max_chunk_frames=40, max_queue=32)
+                       max_guidance_scale=10.0, default_guidance_scale=2.5, max_chunk_frames=40, max_queue=32,
+                       max_history_frames=200, min_history_frames=8, history_used_s=3.2, quaternion_tolerance=1e-3,
+                       max_segments=16, max_timeline_s=60.0)
     return pb.ModelInfo(model_version="deepmotion-default 0.1.0", skeleton=skeleton, fps=20.0, levels=3, limits=limits,
                         text_encoder="sentence-transformers/all-MiniLM-L6-v2",
                         licence="CC-BY-NC-4.0 (trained on Bandai-Namco Research Motion)", representation="dm-v1")
@@ -90,6 +94,9 @@ def lines() -> list[str]:
         f"max_duration={fmt(lim.max_duration_s)}", f"min_guidance={fmt(lim.min_guidance_scale)}",
         f"max_guidance={fmt(lim.max_guidance_scale)}", f"default_guidance={fmt(lim.default_guidance_scale)}",
         f"max_chunk_frames={lim.max_chunk_frames}", f"max_queue={lim.max_queue}",
+        f"max_history_frames={lim.max_history_frames}", f"min_history_frames={lim.min_history_frames}",
+        f"history_used_s={fmt(lim.history_used_s)}", f"quaternion_tolerance={fmt(lim.quaternion_tolerance)}",
+        f"max_segments={lim.max_segments}", f"max_timeline_s={fmt(lim.max_timeline_s)}",
         f"text_encoder={quote(info.text_encoder)}", f"licence={quote(info.licence)}",
         f"representation={quote(info.representation)}"]))
     return out

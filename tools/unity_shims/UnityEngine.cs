@@ -71,6 +71,7 @@ namespace UnityEngine
         public Vector3 TransformPoint(Vector3 position) { throw null; }
         public Vector3 TransformVector(Vector3 vector) { throw null; }
         public Vector3 TransformDirection(Vector3 direction) { throw null; }
+        public Vector3 InverseTransformPoint(Vector3 position) { throw null; }
         public System.Collections.IEnumerator GetEnumerator() { throw null; }
     }
 

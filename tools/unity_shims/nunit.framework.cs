@@ -48,6 +48,10 @@ namespace NUnit.Framework
         public static TActual Throws<TActual>(TestDelegate code, string message, params object[] args) where TActual : Exception { throw null; }
         public static TActual Throws<TActual>(TestDelegate code) where TActual : Exception { throw null; }
         public static void Fail(string message, params object[] args) { }
+        public static void IsNull(object anObject, string message, params object[] args) { }
+        public static void IsNull(object anObject) { }
+        public static void IsNotNull(object anObject, string message, params object[] args) { }
+        public static void IsNotNull(object anObject) { }
     }
 
     // CollectionAssert.cs
@@ -55,6 +59,8 @@ namespace NUnit.Framework
     {
         public static void AreEqual(IEnumerable expected, IEnumerable actual) { }
         public static void AreEqual(IEnumerable expected, IEnumerable actual, string message, params object[] args) { }
+        public static void AreEquivalent(IEnumerable expected, IEnumerable actual) { }
+        public static void AreEquivalent(IEnumerable expected, IEnumerable actual, string message, params object[] args) { }
     }
 
     // StringAssert.cs

@@ -81,10 +81,28 @@ namespace DeepMotion.Bridge
         /// </summary>
         public int BeginStream()
         {
+            if (!Configure()) return -1;
+            return player.Playback.Begin();
+        }
+
+        /// <summary>
+        /// Plays a session (DeepMotionNpc in continuous mode): its owner ticks it in Update and
+        /// this player samples it in LateUpdate. False (reported through onError) when this
+        /// character cannot be driven.
+        /// </summary>
+        public bool BeginSession(MotionSession session)
+        {
+            if (!Configure()) return false;
+            player.Playback.BeginSession(session);
+            return true;
+        }
+
+        bool Configure()
+        {
             if (player == null)
             {
                 ReportSetupError();
-                return -1;
+                return false;
             }
             player.RootMotion = rootMotion;
             player.RootMotionTarget = rootMotionTarget;
@@ -93,7 +111,7 @@ namespace DeepMotion.Bridge
             p.FadeInSeconds = fadeInSeconds;
             p.EndBehaviour = endBehaviour;
             p.ReleaseSeconds = releaseSeconds;
-            return p.Begin();
+            return true;
         }
 
         /// <summary>Thread-safe: one message of the stream `generation`.</summary>

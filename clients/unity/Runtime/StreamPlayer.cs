@@ -76,6 +76,20 @@ namespace DeepMotion.Bridge
             }
         }
 
+        /// <summary>The pose the bones show now, in the avatar's root space (what the inverse
+        /// retargeter turns into a session's first history).</summary>
+        public void ReadPose(RetargetedPose into)
+        {
+            var inverse = Quaternion.Inverse(avatarRoot.rotation);
+            for (int i = 0; i < bones.Length; i++)
+            {
+                var q = inverse * bones[i].rotation;
+                into.WorldRotations[i] = new System.Numerics.Quaternion(q.x, q.y, q.z, q.w);
+            }
+            var hips = avatarRoot.InverseTransformPoint(bones[0].position);
+            into.HipsPosition = new System.Numerics.Vector3(hips.x, hips.y, hips.z);
+        }
+
         void Move(Vector3 step, Quaternion turn)
         {
             switch (RootMotionTarget)

@@ -3,7 +3,7 @@ namespace DeepMotion.Bridge.Editor
     using UnityEditor;
     using UnityEngine;
 
-    /// <summary>Generate / Stop / Release in play mode, and the licence of the server's model weights once known.</summary>
+    /// <summary>Play / Enqueue / Stop / Release in play mode, the session's state, and the licence of the server's model weights once known.</summary>
     [CustomEditor(typeof(DeepMotionNpc))]
     public sealed class DeepMotionNpcEditor : UnityEditor.Editor
     {
@@ -23,10 +23,20 @@ namespace DeepMotion.Bridge.Editor
             }
             using (new EditorGUILayout.HorizontalScope())
             {
-                if (GUILayout.Button("Generate")) npc.Generate();
+                if (GUILayout.Button("Play")) npc.Play();
+                using (new EditorGUI.DisabledScope(!npc.continuous))
+                    if (GUILayout.Button("Enqueue")) npc.Enqueue(npc.prompt);
                 using (new EditorGUI.DisabledScope(!npc.IsStreaming))
                     if (GUILayout.Button("Stop")) npc.Stop();
                 if (GUILayout.Button("Release")) npc.Release();
+            }
+            var s = npc.Session;
+            if (s != null && s.Pieces.Count > 0)
+            {
+                var piece = s.Pieces[s.Pieces.Count - 1];
+                EditorGUILayout.LabelField("Session",
+                    $"{s.PlayheadSeconds:F1} s, {s.LeadAheadSeconds:F1} s ahead, {s.Queued} queued, {s.Underruns} underruns; " +
+                    $"now: {piece.Text}");
             }
             Repaint();
         }

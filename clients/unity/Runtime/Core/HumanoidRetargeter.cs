@@ -42,6 +42,7 @@ namespace DeepMotion.Bridge.Core
         readonly MotionSkeleton source;
         readonly HumanoidRig rig;
         readonly int[] sourceIndex;
+        readonly int[] rigIndexOfSource;
         readonly int[] aimSource;
         readonly Vector3[] aimLocal;
         readonly Quaternion[] constant;
@@ -67,6 +68,8 @@ namespace DeepMotion.Bridge.Core
                 sourceIndex[i] = source.IndexOf(rig.Bones[i].Name);
                 if (sourceIndex[i] < 0) unknown.Add(rig.Bones[i].Name);
             }
+            rigIndexOfSource = new int[source.Count];
+            for (int j = 0; j < source.Count; j++) rigIndexOfSource[j] = rig.IndexOf(source.Names[j]);
             if (unknown.Count > 0)
                 throw new ArgumentException("rig: bones the stream skeleton does not have: " + string.Join(", ", unknown) +
                                             " (allowed: " + string.Join(", ", source.Names) + ")");
@@ -164,6 +167,37 @@ namespace DeepMotion.Bridge.Core
             }
             var hips = RotationMath.Rotate(rigRotation, rootPosition * Scale) + lift;
             output.HipsPosition = WireConvention.ToUnity(hips);
+        }
+
+        /// <summary>
+        /// The inverse: a pose on the avatar (as Retarget writes it: world rotations in the avatar's
+        /// root space, hips position; Unity space) back to stream joints, so the pose on screen can
+        /// be the history a continuation starts from. Each bone takes back its rest alignment;
+        /// stream joints the avatar lacks keep their parent's world rotation. The same algorithm
+        /// as Retargeter.to_canonical (Python).
+        /// </summary>
+        public void ToStream(RetargetedPose pose, MotionPose output)
+        {
+            if (pose == null) throw new ArgumentNullException(nameof(pose));
+            if (output == null || output.Rotations.Length != source.Count)
+                throw new ArgumentException($"output must hold {source.Count} rotations");
+            var inverse = Quaternion.Conjugate(rigRotation);
+            for (int j = 0; j < source.Count; j++)
+            {
+                int i = rigIndexOfSource[j];
+                int p = source.Parents[j];
+                srcRot[j] = i >= 0
+                    ? Quaternion.Normalize(Quaternion.Multiply(Quaternion.Multiply(inverse, WireConvention.FromUnity(pose.WorldRotations[i])),
+                                                               Quaternion.Conjugate(constant[i])))
+                    : p >= 0 ? srcRot[p] : Quaternion.Identity;
+            }
+            for (int j = 0; j < source.Count; j++)
+            {
+                int p = source.Parents[j];
+                output.Rotations[j] = p < 0 ? srcRot[j]
+                    : Quaternion.Normalize(Quaternion.Multiply(Quaternion.Conjugate(srcRot[p]), srcRot[j]));
+            }
+            output.Root = RotationMath.Rotate(inverse, WireConvention.FromUnity(pose.HipsPosition) - lift) / Scale;
         }
 
         /// <summary>Bone rotations in the wire's space, into `world`.</summary>

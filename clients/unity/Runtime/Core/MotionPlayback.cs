@@ -41,6 +41,7 @@ namespace DeepMotion.Bridge.Core
         HumanoidRetargeter retargeter;
         MotionSkeleton retargeterSkeleton;
         MotionPose sample;
+        MotionSession session;
         int reportedLevel;
         bool completedReported;
         bool streamStarted;
@@ -70,6 +71,8 @@ namespace DeepMotion.Bridge.Core
         public RetargetedPose Pose { get; }
         /// <summary>Root motion of the last tick and the heading to remove from Pose.</summary>
         public RootMotionTracker Root => root;
+        /// <summary>The session this playback samples (BeginSession), or null when it plays single streams.</summary>
+        public MotionSession Session => session;
         /// <summary>The stream generation messages must carry (see StreamInbox).</summary>
         public int Generation => inbox.Generation;
 
@@ -83,6 +86,7 @@ namespace DeepMotion.Bridge.Core
         public int Begin()
         {
             int g = inbox.Begin();
+            session = null;
             Buffer = null;
             Header = null;
             reportedLevel = 0;
@@ -90,6 +94,28 @@ namespace DeepMotion.Bridge.Core
             streamStarted = false;
             root.Reset();
             return g;
+        }
+
+        /// <summary>
+        /// Plays a session instead of single streams: its owner ticks it (and sends the requests it
+        /// returns) before this playback's Tick samples it. The first frame fades in over the
+        /// Animator like a stream; a session with an idle prompt never ends.
+        /// </summary>
+        public void BeginSession(MotionSession motionSession)
+        {
+            Begin();
+            session = motionSession ?? throw new ArgumentNullException(nameof(motionSession));
+        }
+
+        /// <summary>The retargeter between this avatar and a stream skeleton (made once per skeleton).</summary>
+        public HumanoidRetargeter RetargeterFor(MotionSkeleton skeleton)
+        {
+            if (retargeter == null || !MotionSession.SameSkeleton(retargeterSkeleton, skeleton))
+            {
+                retargeter = new HumanoidRetargeter(skeleton, rig);
+                retargeterSkeleton = skeleton;
+            }
+            return retargeter;
         }
 
         /// <summary>Thread-safe.</summary>
@@ -103,6 +129,7 @@ namespace DeepMotion.Bridge.Core
         {
             inbox.Close();
             Buffer?.End();
+            session = null;
             completedReported = true;
             if (State == PlaybackState.Animator) return;
             State = PlaybackState.Releasing;
@@ -134,33 +161,15 @@ namespace DeepMotion.Bridge.Core
                     Failed?.Invoke(e.Message);
                 }
             }
-            if (Buffer != null)
+            if (session != null) SampleSession();
+            else if (Buffer != null)
             {
                 Buffer.Advance(deltaTime);
                 if (Buffer.Sample(sample))
                 {
-                    retargeter.Retarget(sample.Root, sample.Rotations, Pose);
-                    root.Update(sample.Rotations[0], Pose.HipsPosition);
-                    HasPose = true;
-                    if (!streamStarted)
-                    {
-                        // The first frame of a stream takes over from whatever drives the bones now
-                        // (the Animator, or the previous stream mid-release), without a pop.
-                        streamStarted = true;
-                        State = PlaybackState.Playing;
-                        weight.FadeTo(1f, FadeInSeconds);
-                    }
+                    ShowSample();
                 }
-                if (Buffer.IsFinished && !completedReported)
-                {
-                    completedReported = true;
-                    Completed?.Invoke();
-                    if (State == PlaybackState.Playing)
-                    {
-                        if (EndBehaviour == EndBehaviour.Hold) State = PlaybackState.Holding;
-                        else Release();
-                    }
-                }
+                if (Buffer.IsFinished) Finish();
             }
             weight.Tick(deltaTime);
             if (State == PlaybackState.Releasing && weight.Value <= 0f)
@@ -172,17 +181,59 @@ namespace DeepMotion.Bridge.Core
             }
         }
 
+        void SampleSession()
+        {
+            if (session.Skeleton == null) return;
+            try
+            {
+                RetargeterFor(session.Skeleton);
+            }
+            catch (ArgumentException e)
+            {
+                // A skeleton this avatar cannot play: report it once and stop sampling the session.
+                session = null;
+                Failed?.Invoke(e.Message);
+                return;
+            }
+            if (sample == null || sample.Rotations.Length != session.Skeleton.Count) sample = new MotionPose(session.Skeleton.Count);
+            if (session.Sample(sample)) ShowSample();
+            if (session.IsFinished) Finish();
+        }
+
+        void ShowSample()
+        {
+            retargeter.Retarget(sample.Root, sample.Rotations, Pose);
+            root.Update(sample.Rotations[0], Pose.HipsPosition);
+            HasPose = true;
+            if (!streamStarted)
+            {
+                // The first frame of a stream takes over from whatever drives the bones now
+                // (the Animator, or the previous stream mid-release), without a pop.
+                streamStarted = true;
+                State = PlaybackState.Playing;
+                weight.FadeTo(1f, FadeInSeconds);
+            }
+        }
+
+        void Finish()
+        {
+            if (completedReported) return;
+            completedReported = true;
+            Completed?.Invoke();
+            if (State == PlaybackState.Playing)
+            {
+                if (EndBehaviour == EndBehaviour.Hold) State = PlaybackState.Holding;
+                else Release();
+            }
+        }
+
         void Handle(StreamMessage m)
         {
             switch (m.Kind)
             {
                 case StreamMessageKind.Header:
                     var h = m.Header;
-                    if (retargeter == null || !SameSkeleton(retargeterSkeleton, h.Skeleton))
-                    {
-                        retargeter = new HumanoidRetargeter(h.Skeleton, rig);
-                        retargeterSkeleton = h.Skeleton;
-                    }
+                    RetargeterFor(h.Skeleton);
                     sample = new MotionPose(h.Skeleton.Count);
                     Buffer = new ProgressiveFrameBuffer(h.FrameCount, h.Skeleton.Count, h.Fps, CrossFadeSeconds);
                     Header = h;
@@ -203,14 +254,6 @@ namespace DeepMotion.Bridge.Core
                     Buffer?.End();
                     break;
             }
-        }
-
-        static bool SameSkeleton(MotionSkeleton a, MotionSkeleton b)
-        {
-            if (a == null || b == null || a.Count != b.Count) return false;
-            for (int j = 0; j < a.Count; j++)
-                if (a.Names[j] != b.Names[j] || a.Parents[j] != b.Parents[j] || a.Offsets[j] != b.Offsets[j]) return false;
-            return true;
         }
     }
 }

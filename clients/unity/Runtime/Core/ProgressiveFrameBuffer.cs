@@ -185,6 +185,23 @@ namespace DeepMotion.Bridge.Core
             return true;
         }
 
+        /// <summary>Runs the cross-fade clock alone, for an owner that keeps its own playhead
+        /// (a MotionSession spans many buffers and plays across their seams).</summary>
+        public void AdvanceClock(float dt)
+        {
+            if (dt > 0f) Clock += dt;
+        }
+
+        /// <summary>A held frame as it shows now (crossFaded) or at its newest level, which is what
+        /// it will show once its fade ends; false when it has not arrived.</summary>
+        public bool Frame(int f, MotionPose into, bool crossFaded = true)
+        {
+            if (f < 0 || f >= contiguous) return false;
+            if (crossFaded) FramePose(f, into);
+            else into.CopyFrom(frames[f]);
+            return true;
+        }
+
         /// <summary>A stored frame with its cross-fade applied.</summary>
         void FramePose(int f, MotionPose into)
         {

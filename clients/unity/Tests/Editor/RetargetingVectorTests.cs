@@ -123,5 +123,34 @@ namespace DeepMotion.Bridge.Tests
             Console.WriteLine($"vectors {rig.Name}: {rig.Frames.Count} frames, largest difference from Python {worst:E2}");
             Assert.IsTrue(worst < Tolerance, $"{rig.Name}: largest difference from Python {worst}");
         }
+
+        [TestCase(0)]
+        [TestCase(1)]
+        [TestCase(2)]
+        public void PoseOnTheAvatarGoesBackToTheStream(int rigIndex)
+        {
+            // The inverse (a pose on screen -> stream joints, the history of a session's first
+            // piece): retargeting its result again gives the avatar the same pose.
+            Load();
+            var rig = rigs[rigIndex];
+            var retargeter = new HumanoidRetargeter(skeleton, new HumanoidRig(rig.Bones));
+            var onAvatar = new RetargetedPose(rig.Bones.Count);
+            var again = new RetargetedPose(rig.Bones.Count);
+            var back = new MotionPose(skeleton.Count);
+            float worst = 0f, worstRoot = 0f;
+            foreach (var f in rig.Frames)
+            {
+                retargeter.Retarget(f.Root, f.Rotations, onAvatar);
+                retargeter.ToStream(onAvatar, back);
+                retargeter.Retarget(back.Root, back.Rotations, again);
+                worst = Math.Max(worst, (again.HipsPosition - onAvatar.HipsPosition).Length());
+                for (int b = 0; b < rig.Bones.Count; b++)
+                    worst = Math.Max(worst, QuatDistance(again.WorldRotations[b], onAvatar.WorldRotations[b]));
+                worstRoot = Math.Max(worstRoot, (back.Root - f.Root).Length());
+            }
+            Console.WriteLine($"inverse {rig.Name}: avatar -> stream -> avatar differs by {worst:E2}, root by {worstRoot:E2} m");
+            Assert.IsTrue(worst < 1e-3f, $"{rig.Name}: the round trip moves the avatar by {worst}");
+            Assert.IsTrue(worstRoot < 1e-4f, $"{rig.Name}: the stream root comes back {worstRoot} m away");
+        }
     }
 }

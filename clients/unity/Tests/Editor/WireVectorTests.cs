@@ -109,6 +109,12 @@ namespace DeepMotion.Bridge.Tests
             Assert.AreEqual(F(r["default_guidance"]), info.Limits.DefaultGuidanceScale);
             Assert.AreEqual(int.Parse(r["max_chunk_frames"]), info.Limits.MaxChunkFrames);
             Assert.AreEqual(int.Parse(r["max_queue"]), info.Limits.MaxQueue);
+            Assert.AreEqual(int.Parse(r["max_history_frames"]), info.Limits.MaxHistoryFrames);
+            Assert.AreEqual(int.Parse(r["min_history_frames"]), info.Limits.MinHistoryFrames);
+            Assert.AreEqual(F(r["history_used_s"]), info.Limits.HistoryUsedS);
+            Assert.AreEqual(F(r["quaternion_tolerance"]), info.Limits.QuaternionTolerance);
+            Assert.AreEqual(int.Parse(r["max_segments"]), info.Limits.MaxSegments);
+            Assert.AreEqual(F(r["max_timeline_s"]), info.Limits.MaxTimelineS);
             Assert.AreEqual(r["text_encoder"], info.TextEncoder);
             Assert.AreEqual(r["licence"], info.Licence);
             Assert.AreEqual(r["representation"], info.Representation);

@@ -103,6 +103,12 @@ namespace DeepMotion.Bridge.Core.Wire
         public float MinGuidanceScale, MaxGuidanceScale, DefaultGuidanceScale;
         public int MaxChunkFrames;
         public int MaxQueue;
+        /// <summary>GenerateRequest.history: frame count range, the seconds the model uses, quaternion tolerance.</summary>
+        public int MaxHistoryFrames, MinHistoryFrames;
+        public float HistoryUsedS, QuaternionTolerance;
+        /// <summary>GenerateRequest.segments: at most this many, at most this many seconds in all.</summary>
+        public int MaxSegments;
+        public float MaxTimelineS;
     }
 
     /// <summary>deepmotion.v1.ModelInfo: what the server runs, and the licence to show users.</summary>
@@ -154,6 +160,12 @@ namespace DeepMotion.Bridge.Core.Wire
                     case 6: l.DefaultGuidanceScale = r.ReadFloat(); break;
                     case 7: l.MaxChunkFrames = (int)r.ReadVarint(); break;
                     case 8: l.MaxQueue = (int)r.ReadVarint(); break;
+                    case 9: l.MaxHistoryFrames = (int)r.ReadVarint(); break;
+                    case 10: l.MinHistoryFrames = (int)r.ReadVarint(); break;
+                    case 11: l.HistoryUsedS = r.ReadFloat(); break;
+                    case 12: l.QuaternionTolerance = r.ReadFloat(); break;
+                    case 13: l.MaxSegments = (int)r.ReadVarint(); break;
+                    case 14: l.MaxTimelineS = r.ReadFloat(); break;
                     default: r.Skip(wt); break;
                 }
             }
