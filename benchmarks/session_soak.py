@@ -31,7 +31,7 @@ def rss_mb() -> float:
 
 
 def capture_hips_range() -> tuple[float, float] | None:
-    cache = ROOT / "data" / "cache" / "bandai-dm-v1" / "clips.npz"
+    cache = ROOT / "data" / "cache" / "bandai-dm-v2" / "clips.npz"
     if not cache.exists():
         return None
     heights = np.load(cache)["root_positions"][:, 1]

@@ -33,6 +33,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=None, help="import only the first N clips (quick checks)")
     p.add_argument("--match", default=None, help="import only clips whose file name matches this regex")
     p.add_argument("--no-mirror", action="store_true", help="do not add left/right mirrored twins")
+    p.add_argument("--compose", type=int, nargs=2, default=[1200, 800], metavar=("SPATIAL", "TEMPORAL"),
+                   help="composed clips to add (engine/data/compose.py): walker + gesture, one action then "
+                        "another (default: 1200 800); also moves held-out action x style combinations to "
+                        "the 'open' split")
+    p.add_argument("--no-compose", dest="compose", action="store_const", const=None,
+                   help="single actions only, no open split")
     p.add_argument("--force", action="store_true", help="rebuild even when the cache is current")
     p.set_defaults(func=cmd_prepare)
 
@@ -70,7 +76,9 @@ def cmd_prepare(args) -> int:
     if not args.archive.is_file():
         from deepmotion.engine.data.bandai import ArchiveError
         raise ArchiveError(f"archive not found: {args.archive} (pass --archive or set DEEPMOTION_ARCHIVE)")
-    opts = f"limit={args.limit};match={args.match};mirror={not args.no_mirror}"
+    from deepmotion.engine.data.compose import COMPOSE_VERSION, OPEN_COMBINATIONS, OPEN_PAIRS
+    opts = (f"limit={args.limit};match={args.match};mirror={not args.no_mirror};compose={args.compose};"
+            f"open={OPEN_PAIRS},{OPEN_COMBINATIONS};compose_v={COMPOSE_VERSION}")
     content_hash = file_hash([args.archive], opts)
     if not args.force and is_current(args.out, content_hash):
         print(f"{args.out}: up to date (content hash {content_hash[:12]}); --force rebuilds")
@@ -79,6 +87,12 @@ def cmd_prepare(args) -> int:
     errors: list[str] = []
     clips = load_world_clips(args.archive, args.limit, args.match, _bar("read + parse"), errors)
     items, figures = build_items(clips, _bar("retarget", len(clips)), _bar("fit rig axes", len(clips)))
+    if args.compose:
+        from deepmotion.engine.data.compose import composed_items, hold_out_combinations
+        figures["open_single_clips"] = hold_out_combinations(items)
+        composed = composed_items(items, *args.compose)
+        figures["composed_clips"] = len(composed)
+        items += composed
     source = {"kind": "bandai-namco", "archive": args.archive.name, "licence": LICENCE,
               "skipped": errors, **figures}
     write_dataset(args.out, items, content_hash, source, mirror=not args.no_mirror,

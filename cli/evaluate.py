@@ -15,7 +15,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     add_model(p)
     p.add_argument("--evaluator", type=Path, default=None, help="evaluator checkpoint (default: the shipped one)")
     add_data(p)
-    p.add_argument("--split", default="test", choices=["train", "val", "test"])
+    p.add_argument("--split", default="test", choices=["train", "val", "test", "open"])
     p.add_argument("--replications", type=int, default=3, help="repeats with new captions and seeds (Guo et al.: 20)")
     p.add_argument("--max-clips", type=int, default=None, help="evaluate a random subset of the split")
     p.add_argument("--mm-texts", type=int, default=30, help="captions used for MultiModality")

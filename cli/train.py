@@ -70,7 +70,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = ksub.add_parser("eval", help="per-level reconstruction figures on a split")
     p.add_argument("--checkpoint", type=Path, default=None)
     add_data(p)
-    p.add_argument("--split", default="test", choices=["train", "val", "test"])
+    p.add_argument("--split", default="test", choices=["train", "val", "test", "open"])
     p.add_argument("--max-clips", type=int, default=None)
     p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     add_device(p)

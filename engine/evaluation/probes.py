@@ -46,6 +46,17 @@ def _side_beats_other(a, b, side, other, fn):
     return fn(a, side) > fn(a, other) and fn(b, other) > fn(b, side)
 
 
+def _forward(pos, start=0.0, end=1.0):
+    """Root travel (m) along the first frame's facing (+Z) between two fractions of the clip."""
+    a, b = int(start * (len(pos) - 1)), int(end * (len(pos) - 1))
+    return pos[b, 0, 2] - pos[a, 0, 2]
+
+
+def _walks_and_gestures(pos, side, other):
+    """Travels (speed over 0.4 m/s) and the named hand is busier than the other."""
+    return _speed(pos) > 0.4 and _hand_activity(pos, side) > _hand_activity(pos, other)
+
+
 PROBES = [
     Probe("wave: left vs right hand", ("a guy flaps his left hand hello", "a guy flaps his right hand hello"), 4.0,
           lambda a, b: _side_beats_other(a["pos"], b["pos"], "Left", "Right", _hand_activity)),
@@ -65,6 +76,22 @@ PROBES = [
     Probe("bow: head drops", ("someone bends at the waist to greet respectfully",), 4.0,
           lambda a: (a["pos"][0, J("Head"), 1] - a["pos"][:, J("Head"), 1]).max() > 0.1),
 ]
+
+# Two things in one prompt (issue 15): both must show. Wordings no training caption uses.
+COMPOSITION_PROBES = [
+    Probe("compose: walk + wave right hand", ("a guy marches on while flapping his right hand hello",), 5.0,
+          lambda a: _walks_and_gestures(a["pos"], "Right", "Left")),
+    Probe("compose: walk + wave left hand", ("a guy marches on while flapping his left hand hello",), 5.0,
+          lambda a: _walks_and_gestures(a["pos"], "Left", "Right")),
+    Probe("compose: walk + raise right arm", ("strolling along, an individual lifts the right hand toward the sky",), 5.0,
+          lambda a: _speed(a["pos"]) > 0.4 and _hand_rise(a["pos"], "Right") > _hand_rise(a["pos"], "Left")),
+    Probe("compose: jog, then walk backwards", ("an individual jogs ahead and afterwards backs up step by step",), 8.0,
+          lambda a: _forward(a["pos"], 0.0, 0.45) > 0.5 and _forward(a["pos"], 0.6, 1.0) < -0.2),
+    Probe("compose: walk, then bow", ("someone ambles forward and next bends at the waist to greet",), 7.0,
+          lambda a: _forward(a["pos"], 0.0, 0.5) > 0.5
+          and (a["pos"][len(a["pos"]) // 2, J("Head"), 1] - a["pos"][len(a["pos"]) // 2:, J("Head"), 1]).max() > 0.1),
+]
+ALL_PROBES = PROBES + COMPOSITION_PROBES
 
 
 def observe(features: np.ndarray) -> dict:
@@ -93,13 +120,16 @@ def quality(features: np.ndarray) -> dict:
     }
 
 
-def run_probes(pipeline, seeds: list[int], guidance=None, log=print) -> dict:
-    """Pass rate per probe and level over `seeds`, plus quality figures per level."""
-    results = {p.name: {lvl: [] for lvl in range(1, pipeline.levels + 1)} for p in PROBES}
+def run_probes(pipeline, seeds: list[int], guidance=None, log=print, probes=None) -> dict:
+    """Pass rate per probe and level over `seeds`, plus quality figures per level (single and
+    composition probes unless `probes` names others)."""
+    probes = ALL_PROBES if probes is None else probes
+    results = {p.name: {lvl: [] for lvl in range(1, pipeline.levels + 1)} for p in probes}
     quality_rows = {lvl: [] for lvl in range(1, pipeline.levels + 1)}
-    for probe in PROBES:
+    for probe in probes:
         for seed in seeds:
-            outs = list(pipeline.generate(list(probe.prompts), [probe.duration] * len(probe.prompts),
+            seconds = min(probe.duration, pipeline.limits.max_duration_s)
+            outs = list(pipeline.generate(list(probe.prompts), [seconds] * len(probe.prompts),
                                           [seed] * len(probe.prompts), guidance))
             for out in outs:
                 obs = [observe(f) for f in out.features]

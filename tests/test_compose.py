@@ -1,0 +1,86 @@
+"""Composed training clips (engine/data/compose.py): the parts join the way the data needs, the
+captions say both things, and held-out pairs never reach the training split, mirrored or not."""
+import json
+
+import numpy as np
+
+from deepmotion.engine.data import compose as C
+from deepmotion.engine.data.dataset import ClipItem, Dataset, write_dataset
+from deepmotion.engine.representation import dmv1
+from deepmotion_client.motion.skeleton import CANONICAL_NAMES
+from motion_fixtures import walking_motion
+
+LEGS = [CANONICAL_NAMES.index(n) for n in CANONICAL_NAMES if "Leg" in n or "Foot" in n or "Toes" in n]
+
+
+def _items():
+    items = []
+    for k, action in enumerate(["walk", "run", "walk-back", "wave-right-hand", "wave-left-hand", "bow",
+                                "raise-up-right-hand", "raise-up-left-hand"]):
+        for style in ("normal", "happy"):
+            motion = walking_motion(80, turn=0.3 * (k % 3 - 1), seed=k)
+            if action not in C.LOCOMOTION:  # gestures stay in place
+                motion.root_positions[:, [0, 2]] = 0.0
+            items.append(ClipItem(f"dataset-1_{action}_{style}_{k:03d}", motion, [f"{action} {style}"],
+                                  action=action, style=style, source="bandai-namco"))
+    return items
+
+
+def test_spatial_keeps_the_walkers_path_and_legs_and_the_gestures_upper_body():
+    loco, gesture = walking_motion(70, seed=1), walking_motion(90, turn=0.0, seed=2)
+    out = C.spatial(loco, gesture)
+    assert out.num_frames == 70
+    np.testing.assert_array_equal(out.root_positions, loco.root_positions)
+    np.testing.assert_array_equal(out.local_rotations[:, 0], loco.local_rotations[:70, 0])
+    np.testing.assert_array_equal(out.local_rotations[:, LEGS], loco.local_rotations[:70, LEGS])
+    np.testing.assert_array_equal(out.local_rotations[:, C.UPPER], gesture.local_rotations[:70, C.UPPER])
+    assert CANONICAL_NAMES.index("Spine") in C.UPPER and CANONICAL_NAMES.index("RightHand") in C.UPPER
+
+
+def test_temporal_starts_the_second_clip_where_the_first_ends():
+    first, second = walking_motion(60, turn=1.0, seed=3), walking_motion(60, turn=-0.5, seed=4)
+    second.root_positions[:, [0, 2]] += np.array([5.0, -3.0])  # somewhere else entirely
+    out = C.temporal(first, second)
+    assert out.num_frames == 60 + 60 - C.TRANSITION_FRAMES
+    steps = np.linalg.norm(np.diff(out.joint_positions(), axis=0), axis=-1).max(axis=1)
+    inside = np.linalg.norm(np.diff(first.joint_positions(), axis=0), axis=-1).max(axis=1)
+    assert steps.max() < 1.5 * inside.max(), "the join moves no faster than the clips themselves"
+    heading = dmv1.heading_yaw(out.local_rotations[:, 0])
+    assert np.abs(np.angle(np.exp(1j * np.diff(heading)))).max() < 0.1
+
+
+def test_captions_say_both_things_and_hold_out_a_shape():
+    caps = C.compose_captions(C.SPATIAL_SHAPES, C.LOCOMOTION["walk"], C.GESTURES["wave-right-hand"], "happy", "k", 6)
+    assert len(caps) >= 4
+    for c in caps:
+        low = c.lower()
+        assert "walk" in low and "right hand" in low, c
+    held = C.compose_captions(C.SPATIAL_SHAPES, C.LOCOMOTION["walk"], C.GESTURES["wave-right-hand"], "happy", "k", 2,
+                              held_out=True)
+    assert held and not set(held) & set(caps)
+    assert C._bare("waves the right hand") == "wave the right hand" and C._bare("beckons someone") == "beckon someone"
+
+
+def test_open_split_is_the_same_for_left_and_right():
+    assert C.is_open(0.5, "spatial", "walk", "wave-left-hand") == C.is_open(0.5, "spatial", "walk", "wave-right-hand")
+    shares = [C.is_open(0.15, "pair", str(i)) for i in range(2000)]
+    assert 0.1 < np.mean(shares) < 0.2
+
+
+def test_held_out_pairs_never_reach_training_mirrored_or_not(tmp_path, monkeypatch):
+    monkeypatch.setattr(C, "OPEN_PAIRS", 0.4)
+    items = _items()
+    composed = C.composed_items(items, spatial_count=60, temporal_count=40, seed=1)
+    again = C.composed_items(_items(), spatial_count=60, temporal_count=40, seed=1)
+    assert [c.id for c in composed] == [c.id for c in again], "deterministic"
+    assert {c.source for c in composed} == {"composed:spatial", "composed:temporal"}
+    open_labels = {c.action for c in composed if c.extra.get("split") == C.OPEN_SPLIT}
+    assert open_labels, "some pairs are held out"
+    write_dataset(tmp_path / "ds", items + composed, "h", {"kind": "test"})
+    ds = Dataset(tmp_path / "ds")
+    side_free = lambda a: a.replace("left", "side").replace("right", "side")  # noqa: E731
+    held = {side_free(r["action"]) for r in ds.records if r["split"] == C.OPEN_SPLIT}
+    trained = {side_free(r["action"]) for r in ds.records if r["split"] == "train"}
+    assert held and not held & trained
+    record = json.loads((tmp_path / "ds" / "clips.json").read_text())[0]
+    assert "split" in record
