@@ -20,7 +20,8 @@ J = CANONICAL_NAMES.index
 def prepared(archive, tmp_path_factory):
     out = tmp_path_factory.mktemp("bandai") / "ds"
     match = "(" + "|".join(CLIPS) + r")\.bvh$"
-    assert main(["data", "prepare", "--archive", str(archive), "--out", str(out), "--match", match]) == 0
+    assert main(["data", "prepare", "--archive", str(archive), "--out", str(out), "--match", match,
+                 "--compose", "20", "10"]) == 0
     return Dataset(out)
 
 
@@ -30,12 +31,17 @@ def clip(ds, cid):
 
 
 def test_every_selected_clip_and_its_mirror_is_imported(prepared):
-    ids = {r["id"] for r in prepared.records}
+    ids = {r["id"] for r in prepared.records if not r["source"].startswith("composed")}
     assert ids == set(CLIPS) | {c + "~mirror" for c in CLIPS}
+    composed = [r for r in prepared.records if r["source"].startswith("composed")]
+    assert {r["source"] for r in composed} == {"composed:spatial", "composed:temporal"}
     for r in prepared.records:
         assert r["split"] == prepared.records[prepared.index(r["base_id"])]["split"]  # twins share a split
         assert r["captions"] and r["heldout_captions"]
-        assert not set(r["captions"]) & set(r["heldout_captions"])
+        if r["split"] == "open":  # captioned only in wording training never sees
+            assert set(r["captions"]) <= set(r["heldout_captions"])
+        else:
+            assert not set(r["captions"]) & set(r["heldout_captions"])
 
 
 @pytest.mark.parametrize("cid", CLIPS)
@@ -91,7 +97,8 @@ def test_bow_drops_the_head(prepared):
 def test_prepare_is_cached_by_content_hash(prepared, archive, capsys):
     match = "(" + "|".join(CLIPS) + r")\.bvh$"
     before = (prepared.path / "clips.npz").stat().st_mtime_ns
-    assert main(["data", "prepare", "--archive", str(archive), "--out", str(prepared.path), "--match", match]) == 0
+    assert main(["data", "prepare", "--archive", str(archive), "--out", str(prepared.path), "--match", match,
+                 "--compose", "20", "10"]) == 0
     assert "up to date" in capsys.readouterr().out
     assert (prepared.path / "clips.npz").stat().st_mtime_ns == before
 
@@ -99,9 +106,9 @@ def test_prepare_is_cached_by_content_hash(prepared, archive, capsys):
 def test_stats_command_prints_counts(prepared, capsys):
     assert main(["data", "stats", str(prepared.path)]) == 0
     out = capsys.readouterr().out
-    assert "clips: 16 (8 captured + 8 mirrored)" in out and "walk-turn-left" in out
+    assert "clips: 76 (8 captured + 30 composed + 38 mirrored)" in out and "walk-turn-left" in out
     assert main(["data", "stats", str(prepared.path), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["clips"] == 16
+    assert json.loads(capsys.readouterr().out)["clips"] == 76
 
 
 def test_bad_archive_path_is_one_line(tmp_path, capsys):

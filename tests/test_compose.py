@@ -58,7 +58,7 @@ def test_captions_say_both_things_and_hold_out_a_shape():
     held = C.compose_captions(C.SPATIAL_SHAPES, C.LOCOMOTION["walk"], C.GESTURES["wave-right-hand"], "happy", "k", 2,
                               held_out=True)
     assert held and not set(held) & set(caps)
-    assert C._bare("waves the right hand") == "wave the right hand" and C._bare("beckons someone") == "beckon someone"
+    assert C.bare("waves the right hand") == "wave the right hand" and C.bare("beckons someone") == "beckon someone"
 
 
 def test_open_split_is_the_same_for_left_and_right():

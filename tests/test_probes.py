@@ -8,7 +8,7 @@ from motion_fixtures import walking_motion
 
 
 def all_training_captions() -> set[str]:
-    from deepmotion.engine.data.compose import GESTURES, LOCOMOTION, SEQUENCE, SPATIAL_SHAPES, TEMPORAL_SHAPES, _bare
+    from deepmotion.engine.data.compose import GESTURES, LOCOMOTION, SEQUENCE, SPATIAL_SHAPES, TEMPORAL_SHAPES, bare
     out = set()
     for shapes, firsts, seconds in ((SPATIAL_SHAPES, LOCOMOTION, GESTURES), (TEMPORAL_SHAPES, SEQUENCE, SEQUENCE)):
         for template in (t for fam in shapes[:-1] for t in fam):
@@ -16,7 +16,7 @@ def all_training_captions() -> set[str]:
                 for g in seconds.values():
                     for subjects, _ in STYLES.values():
                         for s in subjects:
-                            out.add(_fill(template.format(s=s, S=s, v=f[0], g=f[1], w=g[0], h=g[1], w_bare=_bare(g[0])),
+                            out.add(_fill(template.format(s=s, S=s, v=f[0], g=f[1], w=g[0], h=g[1], w_bare=bare(g[0])),
                                           "", "").lower())
     for families in ACTIONS.values():
         for template in (t for fam in families[:-1] for t in fam):

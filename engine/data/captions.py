@@ -37,12 +37,15 @@ STYLES: dict[str, tuple[list[str], list[str]]] = {
 # action label -> template families (list of lists); the last family is held out.
 ACTIONS: dict[str, list[list[str]]] = {
     "walk": [["{s} walks {a} forward", "{s} walks {a}"], ["{s} strolls {a} ahead"],
-             ["{s} takes a few steps forward {a}"], ["{S} is walking straight on {a}"]],
+             ["{s} takes a few steps forward {a}"], ["{s} goes for a walk {a}", "{s} paces forward {a}"],
+             ["{S} is walking straight on {a}"]],
     "run": [["{s} runs {a} forward", "{s} runs {a}"], ["{s} jogs {a} ahead"],
-            ["{s} is running {a}"], ["{S} sprints off at a run {a}"]],
+            ["{s} is running {a}"], ["{s} goes for a run {a}", "{s} runs along {a}"],
+            ["{S} sprints off at a run {a}"]],
     "dash": [["{s} dashes {a} forward", "{s} sprints {a}"], ["{s} runs very fast {a}"],
              ["{S} bolts forward at full speed {a}"]],
     "walk-back": [["{s} walks backwards {a}", "{s} walks {a} backward"], ["{s} steps back {a} several times"],
+                  ["{s} backs away {a}", "{s} moves backward {a} step by step"],
                   ["{S} retreats {a}, moving backwards"]],
     "walk-left": [["{s} walks {a} to the left", "{s} walks left {a}"], ["to the left, {s} walks {a}"],
                   ["{S} heads off leftward {a}"]],
@@ -50,11 +53,14 @@ ACTIONS: dict[str, list[list[str]]] = {
                    ["{S} heads off rightward {a}"]],
     "walk-turn-left": [["{s} walks {a} and turns left", "{s} walks forward and turns to the left {a}"],
                        ["{s} turns left {a} while walking"], ["while walking, {s} makes a left turn {a}"],
+                       ["{s} walks {a}, turning to the left", "{s} walks in a curve {a} to the left"],
                        ["{S} curves around to the left {a} as they walk"]],
     "walk-turn-right": [["{s} walks {a} and turns right", "{s} walks forward and turns to the right {a}"],
                         ["{s} turns right {a} while walking"], ["while walking, {s} makes a right turn {a}"],
+                        ["{s} walks {a}, turning to the right", "{s} walks in a curve {a} to the right"],
                         ["{S} curves around to the right {a} as they walk"]],
     "bow": [["{s} bows {a}", "{s} bows {a} deeply"], ["{s} bends forward {a} in a bow"],
+            ["{s} bows {a} politely", "{s} gives a bow {a}"],
             ["{S} takes a respectful bow {a}"]],
     "bye": [["{s} waves goodbye {a}", "{s} says goodbye {a} with a wave"], ["{s} waves {a} to say bye"],
             ["{S} bids farewell {a} with a hand gesture"]],
@@ -78,23 +84,64 @@ ACTIONS: dict[str, list[list[str]]] = {
                     ["{S} busts a quick dance move {a}"]],
     "wave-both-hands": [["{s} waves {a} with both hands", "{s} waves both hands {a}"],
                         ["with both hands, {s} waves {a}"], ["{s} waves {a} using both arms"],
+                        ["{s} waves hello {a} with both hands", "{s} greets someone {a} with both arms"],
                         ["{S} greets someone by waving both arms {a}"]],
     "wave-left-hand": [["{s} waves {a} with the left hand", "{s} waves the left hand {a}"],
                        ["with the left hand, {s} waves {a}"], ["{s} waves {a} using the left arm"],
+                       ["{s} waves hello {a} with the left hand", "{s} greets someone {a} with the left hand"],
                        ["{S} greets someone, their left hand waving {a}"]],
     "wave-right-hand": [["{s} waves {a} with the right hand", "{s} waves the right hand {a}"],
                         ["with the right hand, {s} waves {a}"], ["{s} waves {a} using the right arm"],
+                        ["{s} waves hello {a} with the right hand", "{s} greets someone {a} with the right hand"],
                         ["{S} greets someone, their right hand waving {a}"]],
     "raise-up-both-hands": [["{s} raises both hands {a}", "{s} raises {a} both arms up"],
                             ["both hands go up as {s} raises them {a}"], ["{s} lifts both arms {a} overhead"],
+                            ["{s} puts both hands up {a}", "{s} holds both arms up {a}"],
                             ["{S} puts both hands up in the air {a}"]],
     "raise-up-left-hand": [["{s} raises the left hand {a}", "{s} raises {a} the left arm up"],
                            ["the left hand goes up as {s} raises it {a}"], ["{s} lifts the left arm {a} overhead"],
+                           ["{s} puts the left hand up {a}", "{s} holds the left arm up {a}"],
                            ["{S} puts their left hand up in the air {a}"]],
     "raise-up-right-hand": [["{s} raises the right hand {a}", "{s} raises {a} the right arm up"],
                             ["the right hand goes up as {s} raises it {a}"], ["{s} lifts the right arm {a} overhead"],
+                            ["{s} puts the right hand up {a}", "{s} holds the right arm up {a}"],
                             ["{S} puts their right hand up in the air {a}"]],
 }
+
+
+# A style said after the action ("walks forward, in a good mood"), the third way besides the
+# subject's adjective and the adverb.
+STYLE_PHRASES: dict[str, list[str]] = {
+    "happy": ["in a good mood", "looking happy"], "sad": ["looking sad", "in a sad mood"],
+    "angry": ["in anger", "looking angry"], "proud": ["with pride", "full of confidence"],
+    "not-confident": ["without confidence", "looking unsure"], "masculinity": ["in a masculine way"],
+    "masculine": ["in a masculine way"], "feminine": ["in a feminine way"], "childish": ["like a little kid"],
+    "youthful": ["full of youth"], "old": ["like an old person"], "elderly": ["like an elderly person"],
+    "tired": ["looking tired"], "exhausted": ["completely exhausted"], "active": ["full of energy"],
+    "musical": ["like on a stage"], "giant": ["like a giant"], "chimpira": ["like a street thug"],
+}
+FRAGMENT_SHARE = 0.2      # captions typed as fragments ("walk forward happily")
+STYLE_PHRASE_SHARE = 0.25  # styled captions that say the style after the action
+
+
+def bare(verb_phrase: str) -> str:
+    """'waves the right hand' -> 'wave the right hand' (third person -> the form people type)."""
+    head, _, rest = verb_phrase.strip().partition(" ")
+    if head.endswith("ies"):
+        head = head[:-3] + "y"
+    elif head.endswith(("sses", "shes", "ches", "xes")):
+        head = head[:-2]
+    elif head.endswith("s") and not head.endswith("ss"):
+        head = head[:-1]
+    return f"{head} {rest}".strip()
+
+
+def _fragment(template: str, adverb: str) -> str | None:
+    """'{s} walks {a} forward' -> 'walk forward' / 'walk happily forward'; None when the
+    template does not start with its subject."""
+    if not template.startswith("{s} "):
+        return None
+    return " ".join(bare(template[4:].format(a=adverb, s="", S="")).split()).replace(" ,", ",")
 
 
 def _tidy(text: str) -> str:
@@ -115,8 +162,17 @@ def captions_for(action: str, style: str, key: str, count: int = 4, held_out: bo
     pool = families[-1] if held_out else [t for fam in families[:-1] for t in fam]
     rng = random.Random(int(hashlib.sha256(f"{key}|{held_out}".encode()).hexdigest()[:16], 16))
     out: list[str] = []
+    phrases = STYLE_PHRASES.get(style)
     for _ in range(count * 4):
-        text = _fill(rng.choice(pool), rng.choice(subjects), rng.choice(adverbs))
+        template, adverb = rng.choice(pool), rng.choice(adverbs)
+        r = rng.random()
+        text = None
+        if not held_out and r < FRAGMENT_SHARE:
+            text = _fragment(template, adverb)
+        elif not held_out and phrases and r < FRAGMENT_SHARE + STYLE_PHRASE_SHARE:
+            text = _fill(template, rng.choice(STYLES["normal"][0]), "") + ", " + rng.choice(phrases)
+        if text is None:
+            text = _fill(template, rng.choice(subjects), adverb)
         if text not in out:
             out.append(text)
         if len(out) == count:

@@ -27,7 +27,7 @@ from deepmotion_client.motion.rotations import quat_mul, quat_rotate, quat_slerp
 from deepmotion_client.motion.skeleton import CANONICAL_NAMES
 
 from ..representation import dmv1
-from .captions import STYLES, _tidy
+from .captions import STYLES, _tidy, bare
 from .dataset import ClipItem
 
 COMPOSE_VERSION = 2          # part of the dataset's content hash: a change rebuilds the cache
@@ -78,18 +78,6 @@ TEMPORAL_SHAPES = [["{s} {v}, then {w}", "{s} {v} and then {w}", "first {s} {v},
                    ["{S} starts by {g} and ends up {h}"]]
 
 
-def _bare(verb: str) -> str:
-    """'waves the right hand' -> 'wave the right hand' (third person -> bare)."""
-    head, _, rest = verb.partition(" ")
-    if head.endswith("ies"):
-        head = head[:-3] + "y"
-    elif head.endswith(("sses", "shes", "ches", "xes")):
-        head = head[:-2]
-    elif head.endswith("s"):
-        head = head[:-1]
-    return f"{head} {rest}".strip()
-
-
 def _rng(key: str) -> random.Random:
     return random.Random(int(hashlib.sha256(key.encode()).hexdigest()[:16], 16))
 
@@ -112,7 +100,7 @@ def compose_captions(shapes, first: tuple[str, str], second: tuple[str, str], st
     for _ in range(count * 4):
         subject = rng.choice(subjects)
         text = _tidy(rng.choice(pool).format(s=subject, S=subject, v=first[0], g=first[1], w=second[0], h=second[1],
-                                             w_bare=_bare(second[0])))
+                                             w_bare=bare(second[0])))
         if text not in out:
             out.append(text)
         if len(out) == count:

@@ -194,9 +194,11 @@ class Dataset:
 def format_summary(ds: Dataset) -> str:
     s = ds.summary()
     mirrored = sum(r["mirrored"] for r in ds.records)
+    composed = sum(not r["mirrored"] and r["source"].startswith("composed") for r in ds.records)
+    made = f"{s['clips'] - mirrored - composed} captured + " + (f"{composed} composed + " if composed else "")
     lines = [f"dataset {ds.path}  ({ds.meta['representation']}, {ds.meta['fps']:g} fps, "
              f"hash {ds.meta['content_hash'][:12]})",
-             f"clips: {s['clips']} ({s['clips'] - mirrored} captured + {mirrored} mirrored), "
+             f"clips: {s['clips']} ({made}{mirrored} mirrored), "
              f"{s['minutes']:.1f} minutes, {int(ds.offsets[-1])} frames"]
     lines.append("splits: " + ", ".join(f"{k} {v[0]} clips / {v[1]:.1f} min"
                                          for k, v in sorted(s["splits"].items())))
