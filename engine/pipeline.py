@@ -25,6 +25,21 @@ from .request import GenerationLimits, GenerationRequest, RequestError
 from .text import TextEncoder, TextInputError
 
 
+
+def generator_seed(seed: int) -> int:
+    """The request's 64-bit seed as the noise generator's seed. torch's CPU generator (mt19937)
+    takes only the low 32 bits, so seeds s and s + 2**32 (or s + 2**63) would give the same
+    motion. Seeds below 2**32 are used as they are (motions made with them stay the same); larger
+    ones are hashed over all 64 bits (splitmix64) into 32, so no two seeds collide by structure,
+    only by chance (2**-32 for two random seeds)."""
+    seed = int(seed) & 0xFFFFFFFFFFFFFFFF
+    if seed < 1 << 32:
+        return seed
+    z = (seed + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return (z ^ (z >> 31)) >> 32
+
 @dataclass
 class LevelOutput:
     level: int
@@ -124,7 +139,8 @@ class CascadePipeline:
             before = history.frames if history else 0
             out.append(PromptState(text, frames, self.tokenizer.model.pad_length(before + frames),
                                    enc.states[i, :n].to(self.device),
-                                   torch.Generator(device="cpu").manual_seed(int(seeds[i])), history=history))
+                                   torch.Generator(device="cpu").manual_seed(generator_seed(seeds[i])),
+                                   history=history))
         return out
 
     @torch.no_grad()

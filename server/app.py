@@ -16,11 +16,10 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from deepmotion_client.proto import motion_pb2 as pb
-from deepmotion_client.proto import motion_pb2_grpc as pb_grpc
 
 from .scheduler import Scheduler
-from .service import MotionService
-from deepmotion_client.errors import UsageError
+from .service import MotionService, add_to_server
+from deepmotion_client.errors import DeepMotionError, UsageError
 
 log = logging.getLogger("deepmotion.server")
 SERVICE = pb.DESCRIPTOR.services_by_name["MotionService"].full_name
@@ -45,6 +44,7 @@ class ServerState:
     pipeline: object = None
     scheduler: Scheduler | None = None
     draining: bool = False
+    active: int = 0                    # streams in flight (a drain waits for them)
 
 
 class TokenAuth(grpc.aio.ServerInterceptor):
@@ -57,8 +57,11 @@ class TokenAuth(grpc.aio.ServerInterceptor):
     async def intercept_service(self, continuation, details):
         if details.method.startswith(OPEN_METHODS):
             return await continuation(details)
-        got = dict(details.invocation_metadata or ()).get("authorization", "")
-        if hmac.compare_digest(got.encode() if isinstance(got, str) else got, self.expected):
+        # Exactly one authorization header: with two, checking either one alone lets a wrong
+        # token ride along with a right one (or the other way round, through a proxy).
+        values = [v for k, v in (details.invocation_metadata or ()) if k == "authorization"]
+        got = values[0] if len(values) == 1 else ""
+        if len(values) == 1 and hmac.compare_digest(got.encode() if isinstance(got, str) else got, self.expected):
             return await continuation(details)
 
         async def deny_unary(request, context):
@@ -76,6 +79,26 @@ class TokenAuth(grpc.aio.ServerInterceptor):
                                                    getattr(handler, "response_serializer", None))
 
 
+SERVER_OPTIONS = [("grpc.max_send_message_length", 4 << 20), ("grpc.so_reuseport", 0)]
+
+
+class ServerStartError(DeepMotionError, OSError):
+    """The server could not listen (address in use, no such interface)."""
+
+
+def bind(server, host: str, port: int, credentials=None) -> int:
+    """Adds the listening port; a port another process holds is one clear error."""
+    addr = f"{host}:{port}"
+    try:
+        bound = server.add_secure_port(addr, credentials) if credentials else server.add_insecure_port(addr)
+    except RuntimeError as e:
+        raise ServerStartError(f"cannot listen on {addr}: the port is in use (another deepmotion serve or replay?) "
+                               f"or the address is not this machine's ({e})") from None
+    if not bound and port:
+        raise ServerStartError(f"cannot listen on {addr}: the port is in use or the address is not this machine's")
+    return bound
+
+
 class MotionServer:
     def __init__(self, load_pipeline, config: ServerConfig | None = None):
         self.load_pipeline = load_pipeline
@@ -86,23 +109,27 @@ class MotionServer:
         self.stopped = asyncio.Event()
 
     async def start(self) -> int:
+        """Binds, loads the model, serves. The port is exclusive (gRPC's SO_REUSEPORT default is
+        off: a second server on a held port fails here instead of silently splitting clients),
+        and a model that fails to load stops the listener before the error goes up."""
         cfg = self.config
         interceptors = [TokenAuth(cfg.token)] if cfg.token else []
-        self.server = grpc.aio.server(interceptors=interceptors, options=[("grpc.max_send_message_length", 4 << 20)])
-        pb_grpc.add_MotionServiceServicer_to_server(MotionService(self.state), self.server)
+        self.server = grpc.aio.server(interceptors=interceptors, options=SERVER_OPTIONS)
+        add_to_server(MotionService(self.state), self.server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection([SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)
-        addr = f"{cfg.host}:{cfg.port}"
-        if cfg.tls:
-            creds = grpc.ssl_server_credentials([(cfg.tls[1], cfg.tls[0])])
-            self.port = self.server.add_secure_port(addr, creds)
-        else:
-            self.port = self.server.add_insecure_port(addr)
+        self.port = bind(self.server, cfg.host, cfg.port, grpc.ssl_server_credentials([(cfg.tls[1], cfg.tls[0])])
+                         if cfg.tls else None)
         await self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
         await self.server.start()
         log.info("listening on %s:%d (%s), loading the model", cfg.host, self.port, "TLS" if cfg.tls else "plaintext")
         loop = asyncio.get_running_loop()
-        pipeline = await loop.run_in_executor(None, self.load_pipeline)
+        try:
+            pipeline = await loop.run_in_executor(None, self.load_pipeline)
+        except BaseException:
+            await self.server.stop(0)
+            self.stopped.set()
+            raise
         self.state.scheduler = Scheduler(pipeline, cfg.max_batch, cfg.max_queue, cfg.wait_s)
         self.state.scheduler.start()
         self.state.pipeline = pipeline
@@ -123,7 +150,13 @@ class MotionServer:
             self.state.scheduler.draining = True
         await self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
         log.info("draining: up to %.0f s for in-flight streams", self.config.grace_s)
-        await self.server.stop(self.config.grace_s)
+        # Keep the listener open while in-flight streams finish, so new requests get the
+        # service's UNAVAILABLE "draining" answer (clients retry elsewhere), not a transport error.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.grace_s
+        while self.state.active > 0 and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        await self.server.stop(max(0.0, min(1.0, deadline - loop.time())))
         if self.state.scheduler:
             await self.state.scheduler.stop()
         self.stopped.set()

@@ -20,6 +20,39 @@ from .scheduler import END, Draining, Job, QueueFull, Scheduler
 from .wire import limits_to_proto, output_to_proto, request_from_proto
 
 log = logging.getLogger("deepmotion.server")
+SERVICE = pb.DESCRIPTOR.services_by_name["MotionService"].full_name
+
+
+class MalformedRequest:
+    """A request body protobuf could not parse: the handler answers INVALID_ARGUMENT with this,
+    instead of gRPC's UNKNOWN and a server-side traceback per request."""
+
+    def __init__(self, message_type, error: Exception):
+        self.detail = (f"request body: not a valid {message_type.DESCRIPTOR.full_name} "
+                       f"({type(error).__name__}: {error})")
+
+
+def _lenient(message_type):
+    def parse(data: bytes):
+        try:
+            return message_type.FromString(data)
+        except Exception as e:  # noqa: BLE001 - protobuf raises DecodeError and others on garbage
+            return MalformedRequest(message_type, e)
+    return parse
+
+
+def add_to_server(service, server) -> None:
+    """MotionService on the server, with request parsing that turns garbage into INVALID_ARGUMENT."""
+    handlers = {
+        "Generate": grpc.unary_stream_rpc_method_handler(
+            service.Generate, request_deserializer=_lenient(pb.GenerateRequest),
+            response_serializer=pb.GenerateResponse.SerializeToString),
+        "GetModelInfo": grpc.unary_unary_rpc_method_handler(
+            service.GetModelInfo, request_deserializer=_lenient(pb.GetModelInfoRequest),
+            response_serializer=pb.ModelInfo.SerializeToString),
+    }
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
+    server.add_registered_method_handlers(SERVICE, handlers)
 
 
 class MotionService(pb_grpc.MotionServiceServicer):
@@ -27,11 +60,14 @@ class MotionService(pb_grpc.MotionServiceServicer):
         self.state = state  # ServerState: pipeline and scheduler once loaded, draining flag
 
     async def GetModelInfo(self, request, context):
+        if isinstance(request, MalformedRequest):
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, request.detail)
         pipe = await self._pipeline(context)
         return pb.ModelInfo(
             model_version=pipe.meta["model_version"], skeleton=skeleton_message(pipe.skeleton), fps=dmv1.FPS,
             levels=pipe.levels, text_encoder=pipe.text_encoder.id, licence=pipe.meta["licence"],
-            representation=dmv1.NAME, limits=limits_to_proto(pipe.limits, self.state.scheduler.max_queue))
+            representation=dmv1.NAME, limits=limits_to_proto(pipe.limits, self.state.scheduler.max_queue,
+                                                                   pipe.text_encoder.max_tokens))
 
     async def _pipeline(self, context):
         if self.state.draining:
@@ -41,6 +77,9 @@ class MotionService(pb_grpc.MotionServiceServicer):
         return self.state.pipeline
 
     async def Generate(self, request, context):
+        if isinstance(request, MalformedRequest):
+            log.info("INVALID_ARGUMENT %s", request.detail)
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, request.detail)
         pipe = await self._pipeline(context)
         t0 = time.perf_counter()
         rid = request.request_id or uuid.uuid4().hex[:12]
@@ -63,6 +102,7 @@ class MotionService(pb_grpc.MotionServiceServicer):
                  f"{req.duration_s:.1f} s" if req.duration_s else "predicted length", req.seed, req.max_level)
         output = output_to_proto(req.output)
         timings = []
+        self.state.active += 1  # a drain waits for these
         try:
             try:
                 frames = await job.prepared  # length known once the engine thread has prepared the prompt
@@ -94,6 +134,7 @@ class MotionService(pb_grpc.MotionServiceServicer):
             log.info("[%s] client went away: work cancelled", rid)
             raise
         finally:
+            self.state.active -= 1
             if not job.out.empty() or len(timings) < req.max_level:
                 scheduler.cancel(job)
 

@@ -46,8 +46,8 @@ def output_to_proto(o: OutputOptions) -> pb.OutputOptions:
                             root_motion=ROOT_MOTION_ENUMS[o.root_motion])
 
 
-def limits_to_proto(limits, max_queue: int) -> pb.Limits:
-    return pb.Limits(max_text_chars=limits.max_text_chars, min_duration_s=limits.min_duration_s,
+def limits_to_proto(limits, max_queue: int, max_text_tokens: int = 0) -> pb.Limits:
+    return pb.Limits(max_text_chars=limits.max_text_chars, max_text_tokens=max_text_tokens, min_duration_s=limits.min_duration_s,
                      max_duration_s=limits.max_duration_s, min_guidance_scale=limits.min_guidance,
                      max_guidance_scale=limits.max_guidance, default_guidance_scale=limits.default_guidance,
                      max_chunk_frames=MAX_CHUNK_FRAMES, max_queue=max_queue,

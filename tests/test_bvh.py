@@ -112,7 +112,21 @@ MALFORMED = {
     "no MOTION section": (SMALL.split("MOTION")[0], r"no MOTION section"),
     "bad frame time": (SMALL.replace("Frame Time: 0.05", "Frame Time: 0"), r":18: Frame Time must be positive"),
     "extra frames": (SMALL + "1 90 0 0 0 0 0 45 0\n", r":21: more frame lines than the 2 declared"),
+    "nan offset": (SMALL.replace("OFFSET 0 10 0", "OFFSET nan 10 inf"),
+                   r":8: OFFSET of Chest must be a finite number, found 'nan'"),
+    "infinite end site": (SMALL.replace("OFFSET 0 5 0", "OFFSET 0 -inf 0"), r"End Site OFFSET of \w+ must be a finite number"),
 }
+
+
+def test_a_hierarchy_nested_thousands_deep_is_read_without_recursion():
+    depth = 5000
+    head = "HIERARCHY\nROOT J0\n{\nOFFSET 0 0 0\nCHANNELS 3 Xposition Yposition Zposition\n"
+    joints = "".join(f"JOINT J{k}\n{{\nOFFSET 0 1 0\nCHANNELS 0\n" for k in range(1, depth))
+    text = head + joints + "}\n" * depth + "MOTION\nFrames: 1\nFrame Time: 0.05\n0 0 0\n"
+    bvh = parse_bvh(text, source="deep.bvh")
+    assert len(bvh.skeleton.names) == depth and bvh.skeleton.parents[-1] == depth - 2
+    with pytest.raises(BVHError, match=r"deep.bvh:\d+: unexpected end of file, expected '}' closing JOINT J4999"):
+        parse_bvh(head + joints + "MOTION\nFrames: 1\nFrame Time: 0.05\n0 0 0\n", source="deep.bvh")
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))

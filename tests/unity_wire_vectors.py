@@ -9,7 +9,7 @@ One record per line, whitespace-separated key=value fields (text values percent-
     modelinfo hex=<ModelInfo bytes> model_version= fps= levels= joints= max_text_chars= min_duration= max_duration=
               min_guidance= max_guidance= default_guidance= max_chunk_frames= max_queue=
               max_history_frames= min_history_frames= history_used_s= quaternion_tolerance= max_segments=
-              max_timeline_s= text_encoder= licence= representation=
+              max_timeline_s= max_text_tokens= text_encoder= licence= representation=
 """
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def model_info() -> pb.ModelInfo:
     limits = pb.Limits(max_text_chars=500, min_duration_s=0.5, max_duration_s=10.0, min_guidance_scale=0.0,
                        max_guidance_scale=10.0, default_guidance_scale=2.5, max_chunk_frames=40, max_queue=32,
                        max_history_frames=200, min_history_frames=8, history_used_s=3.2, quaternion_tolerance=1e-3,
-                       max_segments=16, max_timeline_s=60.0)
+                       max_segments=16, max_timeline_s=60.0, max_text_tokens=256)
     return pb.ModelInfo(model_version="deepmotion-default 0.1.0", skeleton=skeleton, fps=20.0, levels=3, limits=limits,
                         text_encoder="sentence-transformers/all-MiniLM-L6-v2",
                         licence="CC-BY-NC-4.0 (trained on Bandai-Namco Research Motion)", representation="dm-v1")
@@ -97,6 +97,7 @@ def lines() -> list[str]:
         f"max_history_frames={lim.max_history_frames}", f"min_history_frames={lim.min_history_frames}",
         f"history_used_s={fmt(lim.history_used_s)}", f"quaternion_tolerance={fmt(lim.quaternion_tolerance)}",
         f"max_segments={lim.max_segments}", f"max_timeline_s={fmt(lim.max_timeline_s)}",
+        f"max_text_tokens={lim.max_text_tokens}",
         f"text_encoder={quote(info.text_encoder)}", f"licence={quote(info.licence)}",
         f"representation={quote(info.representation)}"]))
     return out

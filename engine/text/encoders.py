@@ -65,7 +65,8 @@ class TextEncoder:
             return "empty; a prompt needs at least one non-space character"
         n = self.token_count(text)
         if n > self.max_tokens:
-            return f"{n} tokens; {self.id} takes at most {self.max_tokens}"
+            return (f"{n} tokens; {self.id} takes at most {self.max_tokens} (ModelInfo limits.max_text_tokens; "
+                    "scripts such as CJK take more than one token per character)")
         return None
 
     def check(self, texts: list[str]) -> None:

@@ -164,6 +164,7 @@ def _generate(client: MotionClient, args) -> int:
         if recorder:  # what arrived is kept, also when the stream failed
             recorder.close()
             print(f"recorded {args.record}")
+    stream.require_end()
     if stream.end is not None:
         for t in stream.end.timings:
             print(f"level {t.level}: {t.chunk_count} chunks, first after {t.first_chunk_s:.3f} s on the server, "

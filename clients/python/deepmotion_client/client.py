@@ -147,6 +147,15 @@ class MotionStream:
         """The highest level that covers every frame (0 before level 1 is complete)."""
         return int(self.level.min()) if self.level is not None and len(self.level) else 0
 
+    def require_end(self) -> None:
+        """A stream that closed OK without its StreamEnd was cut (a proxy, a truncated recording):
+        say so instead of writing a partial clip as if it were whole."""
+        if self.end is None:
+            got = self.complete_level()
+            want = max(self.header.levels) if self.header is not None and self.header.levels else "?"
+            raise StreamError(f"the stream ended without its StreamEnd (level {got} of {want} complete): it was "
+                              "cut short; nothing was written")
+
     def motion(self) -> Motion:
         if self.header is None or self.complete_level() == 0:
             raise StreamError("no complete level received yet")

@@ -11,6 +11,8 @@ import time
 
 import grpc
 
+from .errors import UsageError
+
 from .proto import motion_pb2 as pb
 from .proto import motion_pb2_grpc as pb_grpc
 from .recording import Recorded
@@ -29,6 +31,10 @@ class ReplayService(pb_grpc.MotionServiceServicer):
                 if delay > 0:
                     await asyncio.sleep(delay)
             yield rec.response
+        if self.records[-1].response.WhichOneof("payload") != "end":
+            # Cut at a record boundary (or recorded from a stream that failed): never replay it as complete.
+            await context.abort(grpc.StatusCode.DATA_LOSS, f"recording {self.name} ends without its StreamEnd: "
+                                                           "truncated, or the recorded stream failed")
 
     async def GetModelInfo(self, request, context):
         return pb.ModelInfo(model_version=f"replay of {self.name} ({self.header.model_version})",
@@ -38,9 +44,12 @@ class ReplayService(pb_grpc.MotionServiceServicer):
 
 async def serve(records: list[Recorded], host: str, port: int, realtime: bool, name: str, ready=None,
                 stop: asyncio.Event | None = None) -> None:
-    server = grpc.aio.server()
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])  # a held port fails, never shared
     pb_grpc.add_MotionServiceServicer_to_server(ReplayService(records, realtime, name), server)
-    bound = server.add_insecure_port(f"{host}:{port}")
+    try:
+        bound = server.add_insecure_port(f"{host}:{port}")
+    except RuntimeError as e:
+        raise UsageError(f"cannot listen on {host}:{port}: the port is in use (another server?) ({e})") from None
     await server.start()
     if ready:
         ready(bound)

@@ -80,6 +80,7 @@ class MotionSession:
                 self.record.write(time.perf_counter() - self._t0, response)
             if stream.feed(response) == "chunk" and first is None:
                 first = time.perf_counter() - t0
+        stream.require_end()
         piece = stream.motion()
         self.root = np.concatenate([self.root[:switch], piece.root_positions])
         self.rotations = np.concatenate([self.rotations[:switch], piece.local_rotations])

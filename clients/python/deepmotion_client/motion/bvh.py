@@ -84,9 +84,12 @@ class _Tokens:
     def number(self, what: str) -> float:
         tok, line = self.next(what)
         try:
-            return float(tok)
+            value = float(tok)
         except ValueError:
             raise BVHError(f"{self.source}:{line}: {what} must be a number, found '{tok}'") from None
+        if not np.isfinite(value):
+            raise BVHError(f"{self.source}:{line}: {what} must be a finite number, found '{tok}'")
+        return value
 
 
 def read_bvh(path, scale: float = 1.0) -> BVHData:
@@ -129,6 +132,29 @@ def parse_bvh(data: bytes | str, source: str = "<bvh>", scale: float = 1.0) -> B
 
 
 def _parse_joint(toks, parent, names, parents, offsets, channels, end_sites):
+    """The root joint and everything under it. A loop with its own stack, not recursion: a
+    hierarchy nested thousands deep is an error message, never a RecursionError."""
+    stack = [_joint_header(toks, parent, names, parents, offsets, channels)]
+    while stack:
+        j, name, line = stack[-1]
+        tok, tline = toks.next(f"'}}' closing JOINT {name} (opened at line {line})")
+        upper = tok.upper()
+        if tok == "}":
+            stack.pop()
+        elif upper == "JOINT":
+            stack.append(_joint_header(toks, j, names, parents, offsets, channels))
+        elif upper == "END":
+            toks.expect("Site", "after 'End'")
+            toks.expect("{", f"after End Site of {name}")
+            toks.expect("OFFSET", f"in End Site of {name}")
+            end_sites[j] = [toks.number(f"End Site OFFSET of {name}") for _ in range(3)]
+            toks.expect("}", f"closing End Site of {name}")
+        else:
+            raise toks.error(f"unexpected '{tok}' in JOINT {name}: expected JOINT, End Site or '}}'", tline)
+
+
+def _joint_header(toks, parent, names, parents, offsets, channels) -> tuple[int, str, int]:
+    """A joint's name, OFFSET and CHANNELS; -> (index, name, line)."""
     name_tok, line = toks.next("a joint name")
     if name_tok == "{":
         raise toks.error("joint has no name", line)
@@ -160,21 +186,7 @@ def _parse_joint(toks, parent, names, parents, offsets, channels, end_sites):
             raise toks.error(f"channel {match} of {name} is listed twice", chline)
         chans.append(match)
     channels.append(chans)
-    while True:
-        tok, tline = toks.next(f"'}}' closing JOINT {name} (opened at line {line})")
-        upper = tok.upper()
-        if tok == "}":
-            return
-        if upper == "JOINT":
-            _parse_joint(toks, j, names, parents, offsets, channels, end_sites)
-        elif upper == "END":
-            toks.expect("Site", "after 'End'")
-            toks.expect("{", f"after End Site of {name}")
-            toks.expect("OFFSET", f"in End Site of {name}")
-            end_sites[j] = [toks.number(f"End Site OFFSET of {name}") for _ in range(3)]
-            toks.expect("}", f"closing End Site of {name}")
-        else:
-            raise toks.error(f"unexpected '{tok}' in JOINT {name}: expected JOINT, End Site or '}}'", tline)
+    return j, name, line
 
 
 def _parse_motion(lines, motion_line, source, n_channels):

@@ -175,7 +175,7 @@ class ModelInfo(_message.Message):
     def __init__(self, model_version: _Optional[str] = ..., skeleton: _Optional[_Union[Skeleton, _Mapping]] = ..., fps: _Optional[float] = ..., levels: _Optional[int] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., text_encoder: _Optional[str] = ..., licence: _Optional[str] = ..., representation: _Optional[str] = ...) -> None: ...
 
 class Limits(_message.Message):
-    __slots__ = ("max_text_chars", "min_duration_s", "max_duration_s", "min_guidance_scale", "max_guidance_scale", "default_guidance_scale", "max_chunk_frames", "max_queue", "max_history_frames", "min_history_frames", "history_used_s", "quaternion_tolerance", "max_segments", "max_timeline_s")
+    __slots__ = ("max_text_chars", "min_duration_s", "max_duration_s", "min_guidance_scale", "max_guidance_scale", "default_guidance_scale", "max_chunk_frames", "max_queue", "max_history_frames", "min_history_frames", "history_used_s", "quaternion_tolerance", "max_segments", "max_timeline_s", "max_text_tokens")
     MAX_TEXT_CHARS_FIELD_NUMBER: _ClassVar[int]
     MIN_DURATION_S_FIELD_NUMBER: _ClassVar[int]
     MAX_DURATION_S_FIELD_NUMBER: _ClassVar[int]
@@ -190,6 +190,7 @@ class Limits(_message.Message):
     QUATERNION_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
     MAX_SEGMENTS_FIELD_NUMBER: _ClassVar[int]
     MAX_TIMELINE_S_FIELD_NUMBER: _ClassVar[int]
+    MAX_TEXT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     max_text_chars: int
     min_duration_s: float
     max_duration_s: float
@@ -204,4 +205,5 @@ class Limits(_message.Message):
     quaternion_tolerance: float
     max_segments: int
     max_timeline_s: float
-    def __init__(self, max_text_chars: _Optional[int] = ..., min_duration_s: _Optional[float] = ..., max_duration_s: _Optional[float] = ..., min_guidance_scale: _Optional[float] = ..., max_guidance_scale: _Optional[float] = ..., default_guidance_scale: _Optional[float] = ..., max_chunk_frames: _Optional[int] = ..., max_queue: _Optional[int] = ..., max_history_frames: _Optional[int] = ..., min_history_frames: _Optional[int] = ..., history_used_s: _Optional[float] = ..., quaternion_tolerance: _Optional[float] = ..., max_segments: _Optional[int] = ..., max_timeline_s: _Optional[float] = ...) -> None: ...
+    max_text_tokens: int
+    def __init__(self, max_text_chars: _Optional[int] = ..., min_duration_s: _Optional[float] = ..., max_duration_s: _Optional[float] = ..., min_guidance_scale: _Optional[float] = ..., max_guidance_scale: _Optional[float] = ..., default_guidance_scale: _Optional[float] = ..., max_chunk_frames: _Optional[int] = ..., max_queue: _Optional[int] = ..., max_history_frames: _Optional[int] = ..., min_history_frames: _Optional[int] = ..., history_used_s: _Optional[float] = ..., quaternion_tolerance: _Optional[float] = ..., max_segments: _Optional[int] = ..., max_timeline_s: _Optional[float] = ..., max_text_tokens: _Optional[int] = ...) -> None: ...

@@ -115,6 +115,7 @@ namespace DeepMotion.Bridge.Tests
             Assert.AreEqual(F(r["quaternion_tolerance"]), info.Limits.QuaternionTolerance);
             Assert.AreEqual(int.Parse(r["max_segments"]), info.Limits.MaxSegments);
             Assert.AreEqual(F(r["max_timeline_s"]), info.Limits.MaxTimelineS);
+            Assert.AreEqual(int.Parse(r["max_text_tokens"]), info.Limits.MaxTextTokens);
             Assert.AreEqual(r["text_encoder"], info.TextEncoder);
             Assert.AreEqual(r["licence"], info.Licence);
             Assert.AreEqual(r["representation"], info.Representation);

@@ -109,6 +109,8 @@ namespace DeepMotion.Bridge.Core.Wire
         /// <summary>GenerateRequest.segments: at most this many, at most this many seconds in all.</summary>
         public int MaxSegments;
         public float MaxTimelineS;
+        /// <summary>The text encoder's limit per text, in its tokens (CJK reaches it before MaxTextChars).</summary>
+        public int MaxTextTokens;
     }
 
     /// <summary>deepmotion.v1.ModelInfo: what the server runs, and the licence to show users.</summary>
@@ -166,6 +168,7 @@ namespace DeepMotion.Bridge.Core.Wire
                     case 12: l.QuaternionTolerance = r.ReadFloat(); break;
                     case 13: l.MaxSegments = (int)r.ReadVarint(); break;
                     case 14: l.MaxTimelineS = r.ReadFloat(); break;
+                    case 15: l.MaxTextTokens = (int)r.ReadVarint(); break;
                     default: r.Skip(wt); break;
                 }
             }
