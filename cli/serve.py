@@ -20,6 +20,10 @@ def add_commands(sub) -> None:
     p.add_argument("--tls-cert", type=Path, default=None)
     p.add_argument("--tls-key", type=Path, default=None)
     p.add_argument("--grace", type=float, default=30.0, help="seconds in-flight streams get on SIGTERM")
+    p.add_argument("--metrics-port", type=int, default=None,
+                   help="serve Prometheus metrics on http://HOST:PORT/metrics (0 = any free port, printed at start)")
+    p.add_argument("--log-format", choices=["text", "json"], default="text",
+                   help="log lines as text or JSON objects, each with the request id (default: text)")
     p.set_defaults(func=cmd_serve)
 
 
@@ -30,19 +34,19 @@ def config_from_args(args):
     tls = (args.tls_cert.read_bytes(), args.tls_key.read_bytes()) if args.tls_cert else None
     token = read_token(args.token_file) if args.token_file else None
     return ServerConfig(args.host, args.port, args.max_batch, args.max_queue, args.batch_wait_ms / 1000, token, tls,
-                        args.grace)
+                        args.grace, metrics_port=getattr(args, "metrics_port", None))
 
 
 def cmd_serve(args) -> int:
     import asyncio
-    import logging
 
     from deepmotion.engine.assets import default_model_path
     from deepmotion.engine.device import resolve_device
     from deepmotion.engine.pipeline import load_cascade
     from deepmotion.server.app import MotionServer
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from deepmotion.server import logs
+    logs.configure(args.log_format)
     config = config_from_args(args)
     device = resolve_device(args.device)
     model = args.model or default_model_path()
@@ -52,6 +56,8 @@ def cmd_serve(args) -> int:
         server.install_signal_handlers()
         port = await server.start()
         print(f"deepmotion serve: ready on {config.host}:{port}", flush=True)
+        if config.metrics_port is not None:
+            print(f"deepmotion serve: metrics on http://{config.host}:{server.metrics_port}/metrics", flush=True)
         await server.stopped.wait()
         print("deepmotion serve: stopped", flush=True)
 

@@ -17,6 +17,7 @@ from grpc_reflection.v1alpha import reflection
 
 from deepmotion_client.proto import motion_pb2 as pb
 
+from .metrics import Metrics
 from .scheduler import Scheduler
 from .service import MotionService, add_to_server
 from deepmotion_client.errors import DeepMotionError, UsageError
@@ -37,6 +38,7 @@ class ServerConfig:
     token: str | None = None           # bearer token required in 'authorization'
     tls: tuple[bytes, bytes] | None = None  # (certificate chain PEM, private key PEM)
     grace_s: float = 30.0              # seconds in-flight streams get on SIGTERM
+    metrics_port: int | None = None    # Prometheus /metrics on this port (0: any free port)
 
 
 @dataclass
@@ -45,6 +47,7 @@ class ServerState:
     scheduler: Scheduler | None = None
     draining: bool = False
     active: int = 0                    # streams in flight (a drain waits for them)
+    metrics: object = None             # server/metrics.py Metrics when exported
 
 
 class TokenAuth(grpc.aio.ServerInterceptor):
@@ -113,6 +116,14 @@ class MotionServer:
         off: a second server on a held port fails here instead of silently splitting clients),
         and a model that fails to load stops the listener before the error goes up."""
         cfg = self.config
+        if cfg.metrics_port is not None:
+            self.state.metrics = Metrics()
+            try:
+                self.metrics_http, _ = self.state.metrics.serve(cfg.host, cfg.metrics_port)
+            except OSError as e:
+                raise ServerStartError(f"cannot serve metrics on {cfg.host}:{cfg.metrics_port}: {e.strerror or e}") from None
+            self.metrics_port = self.metrics_http.server_port
+            log.info("metrics on http://%s:%d/metrics", cfg.host, self.metrics_port)
         interceptors = [TokenAuth(cfg.token)] if cfg.token else []
         self.server = grpc.aio.server(interceptors=interceptors, options=SERVER_OPTIONS)
         add_to_server(MotionService(self.state), self.server)
@@ -128,9 +139,14 @@ class MotionServer:
             pipeline = await loop.run_in_executor(None, self.load_pipeline)
         except BaseException:
             await self.server.stop(0)
+            if getattr(self, "metrics_http", None) is not None:
+                self.metrics_http.shutdown()
             self.stopped.set()
             raise
         self.state.scheduler = Scheduler(pipeline, cfg.max_batch, cfg.max_queue, cfg.wait_s)
+        self.state.scheduler.metrics = self.state.metrics
+        if self.state.metrics is not None:
+            self.state.metrics.watch(self.state.scheduler)
         self.state.scheduler.start()
         self.state.pipeline = pipeline
         await self._set_health(health_pb2.HealthCheckResponse.SERVING)
@@ -159,6 +175,8 @@ class MotionServer:
         await self.server.stop(max(0.0, min(1.0, deadline - loop.time())))
         if self.state.scheduler:
             await self.state.scheduler.stop()
+        if getattr(self, "metrics_http", None) is not None:
+            self.metrics_http.shutdown()
         self.stopped.set()
 
     def install_signal_handlers(self) -> None:

@@ -63,6 +63,7 @@ class Scheduler:
         self.stages: dict[int, deque[Job]] = {level: deque() for level in range(1, pipeline.levels + 1)}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
         self.stats = Counter()
+        self.metrics = None  # server/metrics.py Metrics, when the server exports them
         self.running = 0
         self.draining = False
         self._wake: asyncio.Event | None = None
@@ -96,6 +97,8 @@ class Scheduler:
         if not job.cancelled.is_set():
             job.cancelled.set()
             self.stats["cancelled"] += 1
+            if self.metrics is not None:
+                self.metrics.cancelled.inc()
             self._wake.set()
 
     def _take(self, level: int) -> list[Job]:
@@ -115,6 +118,8 @@ class Scheduler:
         skipped = job.max_level - last_level
         if skipped > 0 and job.cancelled.is_set():
             self.stats["levels_skipped"] += skipped
+            if self.metrics is not None:
+                self.metrics.levels_skipped.inc(skipped)
         if job.prepared is not None and not job.prepared.done():
             job.prepared.cancel()
         job.out.put_nowait(END)
@@ -135,6 +140,8 @@ class Scheduler:
             self.running = len(batch)
             self.stats["batches"] += 1
             self.stats["batched_requests"] += len(batch)
+            if self.metrics is not None:
+                self.metrics.batch_size.labels(str(level)).observe(len(batch))
             try:
                 ok = await loop.run_in_executor(self.executor, self._run, batch, level, loop)
             finally:
@@ -176,7 +183,8 @@ class Scheduler:
                     loop.call_soon_threadsafe(job.out.put_nowait, (level, parts, compute))
             return True
         except Exception as e:  # the process keeps serving; these requests fail
-            log.exception("engine failed on level %d for %s", level, [j.request_id for j in batch])
+            log.exception("engine failed on level %d for %s", level, [j.request_id for j in batch],
+                          extra={"request_id": ",".join(j.request_id for j in batch)})
             for job in batch:
                 loop.call_soon_threadsafe(_fail, job.prepared, e)
                 loop.call_soon_threadsafe(job.out.put_nowait, e)

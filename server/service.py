@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import secrets
@@ -16,6 +17,7 @@ from deepmotion_client.proto import motion_pb2 as pb
 from deepmotion_client.proto import motion_pb2_grpc as pb_grpc
 
 from .frames import chunks, skeleton_message
+from .logs import request_id
 from .scheduler import END, Draining, Job, QueueFull, Scheduler
 from .wire import limits_to_proto, output_to_proto, request_from_proto
 
@@ -60,6 +62,28 @@ class MotionService(pb_grpc.MotionServiceServicer):
         self.state = state  # ServerState: pipeline and scheduler once loaded, draining flag
 
     async def GetModelInfo(self, request, context):
+        async with self._counted("GetModelInfo", context):
+            return await self._model_info(request, context)
+
+    @contextlib.asynccontextmanager
+    async def _counted(self, method: str, context):
+        """Counts the call by its final status code (metrics), whatever ends it."""
+        code = "UNKNOWN"
+        try:
+            yield
+            code = "OK"
+        except asyncio.CancelledError:
+            code = "CANCELLED"
+            raise
+        except grpc.aio.AbortError:
+            set_code = context.code()
+            code = set_code.name if isinstance(set_code, grpc.StatusCode) else "UNKNOWN"
+            raise
+        finally:
+            if self.state.metrics is not None:
+                self.state.metrics.requests.labels(method, code).inc()
+
+    async def _model_info(self, request, context):
         if isinstance(request, MalformedRequest):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, request.detail)
         pipe = await self._pipeline(context)
@@ -77,12 +101,25 @@ class MotionService(pb_grpc.MotionServiceServicer):
         return self.state.pipeline
 
     async def Generate(self, request, context):
+        rid = getattr(request, "request_id", "") or uuid.uuid4().hex[:12]
+        request_id.set(rid)  # this task's log lines carry it (server/logs.py)
+        metrics = self.state.metrics
+        if metrics is not None:
+            metrics.active_streams.inc()
+        try:
+            async with self._counted("Generate", context):
+                async for message in self._generate(request, context, rid):
+                    yield message
+        finally:
+            if metrics is not None:
+                metrics.active_streams.dec()
+
+    async def _generate(self, request, context, rid: str):
         if isinstance(request, MalformedRequest):
-            log.info("INVALID_ARGUMENT %s", request.detail)
+            log.info("[%s] INVALID_ARGUMENT %s", rid, request.detail)
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, request.detail)
         pipe = await self._pipeline(context)
         t0 = time.perf_counter()
-        rid = request.request_id or uuid.uuid4().hex[:12]
         try:
             req = pipe.validate(request_from_proto(request))  # the engine's one validation, defaults resolved
         except RequestError as e:
@@ -127,6 +164,10 @@ class MotionService(pb_grpc.MotionServiceServicer):
                         yield msg
                     start += len(feats)
                 timings.append(pb.LevelTiming(level=level, first_chunk_s=first, compute_s=compute_s, chunk_count=n))
+                if self.state.metrics is not None:
+                    self.state.metrics.level_latency.labels(str(level)).observe(first)
+                    if level == 1:
+                        self.state.metrics.first_frame.observe(first)
                 log.info("[%s] level %d sent (%d chunks) after %.3f s", rid, level, n, first)
             yield pb.GenerateResponse(end=pb.StreamEnd(timings=timings, total_s=time.perf_counter() - t0))
         except asyncio.CancelledError:

@@ -6,7 +6,6 @@ import sys
 import time
 
 import grpc
-import numpy as np
 import pytest
 
 from deepmotion.engine.pipeline import generator_seed, load_cascade
@@ -180,3 +179,62 @@ def test_a_stream_cut_before_its_end_is_an_error_not_a_clip(server, tmp_path):
         assert not out_bvh.exists()
     finally:
         proc.kill()
+
+
+def test_metrics_port_serves_the_series_an_operator_needs(model_dir):
+    import urllib.request
+    r = Running(lambda: load_cascade(model_dir), metrics_port=0)
+    try:
+        for seed in (1, 2):
+            assert list(r.stub.Generate(request(seed=seed, max_level=3)))[-1].WhichOneof("payload") == "end"
+        with pytest.raises(grpc.RpcError):
+            list(r.stub.Generate(request(text="")))
+        r.stub.GetModelInfo(pb.GetModelInfoRequest())
+        text = urllib.request.urlopen(f"http://127.0.0.1:{r.server.metrics_port}/metrics", timeout=10).read().decode()
+    finally:
+        r.stop()
+    want = ['deepmotion_requests_total{code="OK",method="Generate"} 2.0',
+            'deepmotion_requests_total{code="INVALID_ARGUMENT",method="Generate"} 1.0',
+            'deepmotion_requests_total{code="OK",method="GetModelInfo"} 1.0',
+            "deepmotion_time_to_first_frame_seconds_count 2.0",
+            'deepmotion_level_latency_seconds_count{level="3"} 2.0',
+            "deepmotion_queue_depth 0.0", "deepmotion_active_streams 0.0",
+            'deepmotion_batch_size_count{stage="1"}', "deepmotion_cancelled_total 0.0",
+            "deepmotion_levels_skipped_total 0.0"]
+    for line in want:
+        assert line in text, line
+
+
+def test_json_logs_carry_the_request_id_on_every_line_of_a_request(model_dir):
+    import json
+    import signal
+    proc = subprocess.Popen([sys.executable, "-m", "deepmotion.cli", "serve", "--model", str(model_dir), "--port", "0",
+                             "--device", "cpu", "--log-format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    try:
+        port = None
+        deadline = time.time() + 120
+        while port is None and time.time() < deadline:
+            line = proc.stdout.readline()
+            if "ready on" in line:
+                port = int(line.rsplit(":", 1)[1])
+        assert port
+        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        from deepmotion_client.proto import motion_pb2_grpc as pb_grpc
+        stub = pb_grpc.MotionServiceStub(channel)
+        assert list(stub.Generate(request(request_id="rid-json-1")))[-1].WhichOneof("payload") == "end"
+        with pytest.raises(grpc.RpcError):
+            list(stub.Generate(request(request_id="rid-json-2", duration_s=99.0)))
+        channel.close()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+        lines = [json.loads(x) for x in proc.stderr.read().splitlines() if x.strip()]  # every line is JSON
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert {"time", "level", "logger", "message", "request_id"} <= set(lines[0])
+    mine = [x for x in lines if "rid-json-1" in x["message"] or x["request_id"] == "rid-json-1"]
+    assert len(mine) >= 3 and all(x["request_id"] == "rid-json-1" for x in mine), mine
+    bad = [x for x in lines if x["request_id"] == "rid-json-2"]
+    assert bad and "duration_s" in bad[0]["message"]
