@@ -13,6 +13,15 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 PIP=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
+# The browser viewer's three.js, from the npm registry at setup time (locked; never committed).
+if [ ! -f clients/web/node_modules/three/build/three.module.js ]; then
+  if command -v npm >/dev/null; then
+    echo "setup: installing the viewer's three.js (npm ci in clients/web)"
+    (cd clients/web && npm ci --no-audit --no-fund --loglevel=error) || echo "setup: npm ci failed: the viewer will not start"
+  else
+    echo "setup: npm not found: \`deepmotion-client view\` needs it (apt-get install npm)"
+  fi
+fi
 stamp=.venv/.deepmotion-setup
 want="$(cat pyproject.toml clients/python/pyproject.toml requirements/*.txt | sha256sum | cut -c1-16)${1:-}"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then

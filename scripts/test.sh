@@ -2,7 +2,8 @@
 # Sets everything up and runs every test: pytest for everything Python, then the Unity
 # package: its plain C# core with its NUnit tests under Debian's mono, and a compile check of
 # every C# file of the package with and without the gRPC packages. Tests that need ../shared
-# (real data) skip with the reason when it is absent; the Blender import check skips without Blender.
+# (real data) skip with the reason when it is absent; the Blender import check skips without Blender,
+# the browser viewer's test without Chromium (Debian's, driven by playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
@@ -13,6 +14,7 @@ missing=()
 command -v blender >/dev/null || missing+=(blender)
 command -v mcs >/dev/null || missing+=(mono-devel)
 command -v nunit-console >/dev/null || missing+=(nunit-console)
+command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "test: installing ${missing[*]} (Debian)"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}") \

@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--port", type=int, default=50051)
     r.add_argument("--realtime", action="store_true", help="keep the recorded timing (default: as fast as possible)")
     sub.add_parser("info", help="print the server's model, skeleton and limits")
+    v = sub.add_parser("view", help="a 3D viewer in the browser: type prompts, watch the stream arrive, open "
+                                    "recordings and BVH files (works without a server), download BVH / glTF")
+    v.add_argument("--host", default="127.0.0.1", help="address the page is served on")
+    v.add_argument("--port", type=int, default=8080, help="port of the page (0 = any free port)")
+    v.add_argument("--three", default=None, help="folder of the three npm package (default: clients/web/node_modules/three)")
     return ap
 
 
@@ -75,6 +80,8 @@ def main(argv=None) -> int:
         if args.command == "replay":
             return _replay(args)
         token = _read_token(args.token_file) if args.token_file else None
+        if args.command == "view":
+            return _view(args, token)
         with MotionClient(args.address, token, args.tls, args.ca.read_bytes() if args.ca else None,
                           retries=args.retries) as client:
             if args.command == "info":
@@ -93,6 +100,20 @@ def main(argv=None) -> int:
             raise
         print(f"deepmotion-client: error: {e}", file=sys.stderr)
         return 2
+
+
+def _view(args, token) -> int:
+    from .viewer.server import find_three, serve_viewer
+    three = find_three(args.three)
+
+    def ready(port):
+        print(f"viewer on http://{args.host}:{port}/ (DeepMotion server {args.address}); Ctrl-C stops it", flush=True)
+
+    try:
+        serve_viewer(args.address, token, args.host, args.port, three, ready)
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 def _session(client: MotionClient, args) -> int:
