@@ -178,3 +178,57 @@ def test_page_plays_a_recording_with_no_server_at_all(server, three, browser, tm
         assert "broken.bvh" in page.inner_text("[data-testid=status]")
     finally:
         stop.set()
+
+
+def test_page_puts_the_motion_on_a_character_and_downloads_it(server, three, browser, tmp_path):
+    from rigs import apose_rotated_rig, write_skinned_gltf
+    skeleton, rest = apose_rotated_rig()
+    avatar = write_skinned_gltf(tmp_path / "avatar.vrm", skeleton, rest)
+    url, stop = start_viewer(f"127.0.0.1:{server.port}", three)
+    try:
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=30000)
+        page.fill("[data-testid=duration]", "2")
+        page.click("[data-testid=generate]")
+        page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
+                               timeout=60000)
+        page.set_input_files("[data-testid=open]", str(avatar))
+        page.wait_for_function("window.viewerState.onRig !== null", timeout=30000)
+        on_rig = page.evaluate("({bones: window.viewerState.onRig.bones.length, frames: window.viewerState.onRig.root.length / 3,"
+                               " driven: Object.keys(window.viewerState.character.bones).length})")
+        assert on_rig["frames"] == 40 and on_rig["driven"] >= 15, on_rig
+        assert "bones driven" in page.inner_text("[data-testid=status]")
+        with page.expect_download() as info:
+            page.click("[data-testid=download-bvh]")
+        path = tmp_path / "down.bvh"
+        info.value.save_as(path)
+        from deepmotion_client.motion.bvh import read_bvh
+        bvh = read_bvh(path)
+        assert bvh.num_frames == 40 and set(bvh.skeleton.names) == set(skeleton.names), "on the character's bones"
+        assert not errors, errors
+    finally:
+        stop.set()
+
+
+def test_page_plays_a_timeline_of_segments_as_one_motion(server, three, browser):
+    url, stop = start_viewer(f"127.0.0.1:{server.port}", three)
+    try:
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=30000)
+        page.click("#timeline summary")
+        for text, seconds in (("a person walks forward", "2"), ("a person waves", "1.6")):
+            page.fill("[data-testid=prompt]", text)
+            page.fill("[data-testid=duration]", seconds)
+            page.click("[data-testid=add-segment]")
+        assert page.locator("#segments li").count() == 2
+        page.click("[data-testid=play-timeline]")
+        page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
+                               timeout=60000)
+        assert page.evaluate("window.viewerState.frames") == 40 + 32
+        assert page.evaluate("window.viewerState.levelsArrived") == [1, 2, 3]
+    finally:
+        stop.set()
