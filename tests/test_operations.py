@@ -223,7 +223,7 @@ def test_json_logs_carry_the_request_id_on_every_line_of_a_request(model_dir):
         channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         from deepmotion_client.proto import motion_pb2_grpc as pb_grpc
         stub = pb_grpc.MotionServiceStub(channel)
-        assert list(stub.Generate(request(request_id="rid-json-1")))[-1].WhichOneof("payload") == "end"
+        assert list(stub.Generate(request(request_id="rid-json-1", max_level=3)))[-1].WhichOneof("payload") == "end"
         with pytest.raises(grpc.RpcError):
             list(stub.Generate(request(request_id="rid-json-2", duration_s=99.0)))
         channel.close()

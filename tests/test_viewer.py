@@ -97,15 +97,15 @@ def test_page_streams_level_one_then_the_final_level_and_draws_the_figure(server
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url)
-        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=30000)
+        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=90000)
         page.fill("[data-testid=prompt]", "a person walks forward")
         page.fill("[data-testid=duration]", "3")
         page.fill("[data-testid=seed]", "4")
         page.click("[data-testid=generate]")
-        page.wait_for_function("window.viewerState.levelsArrived.includes(1)", timeout=60000)
+        page.wait_for_function("window.viewerState.levelsArrived.includes(1)", timeout=120000)
         first = page.evaluate("window.viewerState.levelsArrived.slice()")
         page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
-                               timeout=60000)
+                               timeout=120000)
         arrived = page.evaluate("window.viewerState.levelsArrived.slice()")
         assert first[0] == 1 and arrived == sorted(arrived) and arrived[-1] == 3, arrived
         page.wait_for_function("window.viewerState.drawnFrames > 30")
@@ -132,17 +132,17 @@ def test_page_continues_from_the_frame_on_screen(server, three, browser):
     try:
         page = browser.new_page()
         page.goto(url)
-        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=30000)
+        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=90000)
         page.fill("[data-testid=duration]", "2")
         page.click("[data-testid=generate]")
         page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
-                               timeout=60000)
+                               timeout=120000)
         page.check("#pause")
         here = page.evaluate("Math.floor(window.viewerState.playhead) + 1")
         page.fill("[data-testid=prompt]", "a person waves")
         page.click("[data-testid=continue]")
         page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
-                               timeout=60000)
+                               timeout=120000)
         assert page.evaluate("window.viewerState.offset") == here
         assert page.evaluate("window.viewerState.frames") == here + 40
         assert "error" not in page.inner_text("[data-testid=status]")
@@ -165,11 +165,11 @@ def test_page_plays_a_recording_with_no_server_at_all(server, three, browser, tm
         page = browser.new_page()
         page.goto(url)
         page.wait_for_function("document.getElementById('server').textContent.includes('no DeepMotion server')",
-                               timeout=30000)
+                               timeout=90000)
         assert page.is_disabled("[data-testid=generate]")
         page.set_input_files("[data-testid=open]", str(rec))
         page.wait_for_function("window.viewerState.levelsArrived.includes(3) && window.viewerState.drawnFrames > 10",
-                               timeout=30000)
+                               timeout=90000)
         assert page.evaluate("window.viewerState.frames") == 40
         bad = tmp_path / "broken.bvh"
         bad.write_text("HIERARCHY\nROOT Hips\n{\nOFFSET nan 0 0\n")
@@ -190,13 +190,13 @@ def test_page_puts_the_motion_on_a_character_and_downloads_it(server, three, bro
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url)
-        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=30000)
+        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=90000)
         page.fill("[data-testid=duration]", "2")
         page.click("[data-testid=generate]")
         page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
-                               timeout=60000)
+                               timeout=120000)
         page.set_input_files("[data-testid=open]", str(avatar))
-        page.wait_for_function("window.viewerState.onRig !== null", timeout=30000)
+        page.wait_for_function("window.viewerState.onRig !== null", timeout=90000)
         on_rig = page.evaluate("({bones: window.viewerState.onRig.bones.length, frames: window.viewerState.onRig.root.length / 3,"
                                " driven: Object.keys(window.viewerState.character.bones).length})")
         assert on_rig["frames"] == 40 and on_rig["driven"] >= 15, on_rig
@@ -218,7 +218,7 @@ def test_page_plays_a_timeline_of_segments_as_one_motion(server, three, browser)
     try:
         page = browser.new_page()
         page.goto(url)
-        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=30000)
+        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=90000)
         page.click("#timeline summary")
         for text, seconds in (("a person walks forward", "2"), ("a person waves", "1.6")):
             page.fill("[data-testid=prompt]", text)
@@ -227,7 +227,7 @@ def test_page_plays_a_timeline_of_segments_as_one_motion(server, three, browser)
         assert page.locator("#segments li").count() == 2
         page.click("[data-testid=play-timeline]")
         page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
-                               timeout=60000)
+                               timeout=120000)
         assert page.evaluate("window.viewerState.frames") == 40 + 32
         assert page.evaluate("window.viewerState.levelsArrived") == [1, 2, 3]
     finally:
