@@ -22,6 +22,9 @@ def add_commands(sub) -> None:
     p.add_argument("--grace", type=float, default=30.0, help="seconds in-flight streams get on SIGTERM")
     p.add_argument("--metrics-port", type=int, default=None,
                    help="serve Prometheus metrics on http://HOST:PORT/metrics (0 = any free port, printed at start)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="torch intra-op threads of the engine (default: one core fewer than the machine has, 1..8; "
+                        "the server's own threads need the other)")
     p.add_argument("--log-format", choices=["text", "json"], default="text",
                    help="log lines as text or JSON objects, each with the request id (default: text)")
     p.set_defaults(func=cmd_serve)
@@ -34,7 +37,8 @@ def config_from_args(args):
     tls = (args.tls_cert.read_bytes(), args.tls_key.read_bytes()) if args.tls_cert else None
     token = read_token(args.token_file) if args.token_file else None
     return ServerConfig(args.host, args.port, args.max_batch, args.max_queue, args.batch_wait_ms / 1000, token, tls,
-                        args.grace, metrics_port=getattr(args, "metrics_port", None))
+                        args.grace, metrics_port=getattr(args, "metrics_port", None),
+                        engine_threads=getattr(args, "threads", None))
 
 
 def cmd_serve(args) -> int:

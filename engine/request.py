@@ -5,6 +5,7 @@ RequestError onto INVALID_ARGUMENT; GetModelInfo publishes the same GenerationLi
 from __future__ import annotations
 
 import math
+import unicodedata
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -146,6 +147,9 @@ def _check_text(text, limits: GenerationLimits, name: str) -> None:
         raise RequestError(name, "empty; a prompt needs at least one non-space character")
     if len(text) > limits.max_text_chars:
         raise RequestError(name, f"{len(text)} characters; at most {limits.max_text_chars} allowed")
+    bad = next((c for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), None)
+    if bad is not None:
+        raise RequestError(name, f"contains the control character U+{ord(bad):04X}; a prompt is plain text")
 
 
 def _check_duration(d, limits: GenerationLimits, name: str, required: bool = False) -> None:

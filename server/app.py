@@ -39,6 +39,7 @@ class ServerConfig:
     tls: tuple[bytes, bytes] | None = None  # (certificate chain PEM, private key PEM)
     grace_s: float = 30.0              # seconds in-flight streams get on SIGTERM
     metrics_port: int | None = None    # Prometheus /metrics on this port (0: any free port)
+    engine_threads: int | None = None  # torch intra-op threads; None: engine/device.py server_threads()
 
 
 @dataclass
@@ -116,6 +117,8 @@ class MotionServer:
         off: a second server on a held port fails here instead of silently splitting clients),
         and a model that fails to load stops the listener before the error goes up."""
         cfg = self.config
+        from deepmotion.engine.device import configure_threads
+        threads = configure_threads(cfg.engine_threads)
         if cfg.metrics_port is not None:
             self.state.metrics = Metrics()
             try:
@@ -133,7 +136,8 @@ class MotionServer:
                          if cfg.tls else None)
         await self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
         await self.server.start()
-        log.info("listening on %s:%d (%s), loading the model", cfg.host, self.port, "TLS" if cfg.tls else "plaintext")
+        log.info("listening on %s:%d (%s), loading the model; %d engine thread(s)", cfg.host, self.port,
+                 "TLS" if cfg.tls else "plaintext", threads)
         loop = asyncio.get_running_loop()
         try:
             pipeline = await loop.run_in_executor(None, self.load_pipeline)

@@ -238,3 +238,12 @@ def test_json_logs_carry_the_request_id_on_every_line_of_a_request(model_dir):
     assert len(mine) >= 3 and all(x["request_id"] == "rid-json-1" for x in mine), mine
     bad = [x for x in lines if x["request_id"] == "rid-json-2"]
     assert bad and "duration_s" in bad[0]["message"]
+
+
+def test_control_characters_are_not_a_prompt(server):
+    for text in ("\x00\x01\x02", "walk\x00forward", "wave\x1b[31m"):
+        with pytest.raises(grpc.RpcError) as e:
+            list(server.stub.Generate(request(text=text)))
+        assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "text: contains the control character U+" in e.value.details()
+    assert list(server.stub.Generate(request(text="walk\tforward\n")))[-1].WhichOneof("payload") == "end"

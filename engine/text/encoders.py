@@ -57,7 +57,7 @@ class TextEncoder:
         return self
 
     def token_count(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+        return len(self.tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
 
     def problem(self, text: str) -> str | None:
         """Why this encoder cannot take `text` (empty, too many tokens), or None."""

@@ -3,7 +3,7 @@ text encoding, each level's sampling (the denoiser steps) and its snap + decode,
 (placement, quaternions, forward kinematics), protobuf packing, and what the server path adds
 (event-loop hops, transport) over the engine alone. Medians over runs, 2 threads, batch 1.
 
-    .venv/bin/python benchmarks/profile.py [--model DIR] [--seconds 10] [--runs 9] [--json out.json]
+    .venv/bin/python benchmarks/breakdown.py [--model DIR] [--seconds 10] [--runs 9] [--json out.json]
 """
 from __future__ import annotations
 
