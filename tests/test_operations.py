@@ -247,3 +247,17 @@ def test_control_characters_are_not_a_prompt(server):
         assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         assert "text: contains the control character U+" in e.value.details()
     assert list(server.stub.Generate(request(text="walk\tforward\n")))[-1].WhichOneof("payload") == "end"
+
+
+def test_command_line_mistakes_are_one_line_before_any_work(server, tmp_path):
+    missing = cli("deepmotion_client.cli", "--token-file", str(tmp_path / "missing"), "info")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert missing.stderr.startswith("deepmotion-client: error: --token-file") and "missing" in missing.stderr
+    address = f"127.0.0.1:{server.port}"
+    for out, why in ((tmp_path / "x.xyz", "unknown format '.xyz'"), (tmp_path / "nowhere" / "x.bvh", "does not exist")):
+        r = cli("deepmotion_client.cli", "--address", address, "generate", "a person walks", "-o", str(out))
+        assert r.returncode == 2 and why in r.stderr, r.stderr
+        assert "header:" not in r.stdout, "nothing was generated"
+        assert not out.exists()
+        e = cli("deepmotion.cli", "generate", "a person walks", "--model", "/nonexistent", "--out", str(out))
+        assert e.returncode == 2 and why in e.stderr, e.stderr
