@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("info", help="print the server's model, skeleton and limits")
     v = sub.add_parser("view", help="a 3D viewer in the browser: type prompts, watch the stream arrive, open "
                                     "recordings and BVH files (works without a server), download BVH / glTF")
+    v.add_argument("--address", dest="view_address", default=None,
+                   help="DeepMotion server host:port (same as the --address before the command)")
     v.add_argument("--host", default="127.0.0.1", help="address the page is served on")
     v.add_argument("--port", type=int, default=8080, help="port of the page (0 = any free port)")
     v.add_argument("--three", default=None, help="folder of the three npm package (default: clients/web/node_modules/three)")
@@ -105,6 +107,8 @@ def main(argv=None) -> int:
 def _view(args, token) -> int:
     from .viewer.server import find_three, serve_viewer
     three = find_three(args.three)
+    if args.view_address:
+        args.address = args.view_address
 
     def ready(port):
         print(f"viewer on http://{args.host}:{port}/ (DeepMotion server {args.address}); Ctrl-C stops it", flush=True)
