@@ -57,6 +57,8 @@ class LevelOutput:
 class CascadeSettings:
     sample_steps: dict = field(default_factory=lambda: {1: 20, 2: 10, 3: 10})
     diffusion_steps: int = DIFFUSION_STEPS
+    # Classifier-free guidance as one batched forward pass per step (see ddim_sample).
+    batched_guidance: bool = True
 
 
 class CascadePipeline:
@@ -188,8 +190,26 @@ class CascadePipeline:
             x0 = model(x, t, cond[0], cond[1], lower, mask, **given)
             return torch.where(known_mask[..., None], known, x0) if continuing else x0
 
+        guided = None
+        if self.settings.batched_guidance:
+            # The conditional and unconditional passes as one batch of 2b: the null text padded to
+            # the prompts' length (padding is masked out, so it attends to the null token alone).
+            null_s = torch.zeros_like(states)
+            null_s[:, :1] = null_states.to(states.dtype)
+            null_m = torch.zeros_like(tmask)
+            null_m[:, :1] = True
+            both_s, both_m = torch.cat([states, null_s]), torch.cat([tmask, null_m])
+            two = lambda v: None if v is None else torch.cat([v, v])  # noqa: E731
+            given2 = {k: two(v) for k, v in given.items()}
+
+            def guided(x, t):
+                x0 = model(two(x), two(t), both_s, both_m, two(lower), two(mask), **given2)
+                if continuing:
+                    x0 = torch.where(two(known_mask)[..., None], two(known), x0)
+                return x0[:b], x0[b:]
+
         x0 = ddim_sample(fn, self.schedule, noise.to(dev), (states, tmask), (null_states, null_mask), guidance,
-                         self.settings.sample_steps[level])
+                         self.settings.sample_steps[level], guided)
         codes, indices = self._snap(level, x0)
         out = []
         for i, p in enumerate(prompts):

@@ -34,20 +34,26 @@ class CosineSchedule:
 
 @torch.no_grad()
 def ddim_sample(model: Callable, schedule: CosineSchedule, noise: torch.Tensor, cond, uncond, guidance: float,
-                steps: int) -> torch.Tensor:
+                steps: int, guided: Callable | None = None) -> torch.Tensor:
     """Denoise `noise` (x_T) to x0; cond/uncond are whatever the model takes as conditioning.
 
     The caller draws the noise, so each request can own its random stream: a prompt gives the
-    same motion whichever batch it shares.
+    same motion whichever batch it shares. `guided(x_t, t) -> (x0_cond, x0_uncond)` computes both
+    predictions in one batched forward pass (classifier-free guidance at half the calls); without
+    it the model is called twice per step.
     """
     x = noise
     ts = torch.linspace(schedule.steps - 1, 0, steps, device=noise.device).round().long()
     for i, t in enumerate(ts):
         tt = t.expand(noise.shape[0])
-        x0 = model(x, tt, cond)
-        if guidance != 1.0:
-            x0_u = model(x, tt, uncond)
+        if guidance != 1.0 and guided is not None:
+            x0, x0_u = guided(x, tt)
             x0 = x0_u + guidance * (x0 - x0_u)
+        else:
+            x0 = model(x, tt, cond)
+            if guidance != 1.0:
+                x0_u = model(x, tt, uncond)
+                x0 = x0_u + guidance * (x0 - x0_u)
         ab = schedule.ab(t)
         eps = (x - ab.sqrt() * x0) / (1 - ab).sqrt().clamp(min=1e-6)
         if i + 1 < len(ts):
