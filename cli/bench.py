@@ -14,7 +14,7 @@ import statistics
 import time
 from pathlib import Path
 from deepmotion_client.errors import UsageError
-from .options import add_device, add_model
+from .options import add_device, add_model, apply_steps
 
 PROMPTS = ["a person walks forward", "someone waves with the right hand", "a man runs", "a woman bows",
            "a person raises the left hand", "someone walks and turns left", "an old man walks slowly",
@@ -145,7 +145,7 @@ def cmd_bench(args) -> int:
     if args.runs < 1 or args.requests < 1 or min(args.clients) < 1:
         raise UsageError("--runs, --requests and --clients must be at least 1")
     dev = resolve_device(args.device)
-    pipe = load_cascade(args.model or default_model_path(), dev)
+    pipe = apply_steps(load_cascade(args.model or default_model_path(), dev), args)
     result = {"device": str(dev), "threads": torch.get_num_threads(), "runs": args.runs,
               "model": pipe.meta.get("model_version", ""),
               "engine": engine_figures(pipe, args.runs, args.seconds)}

@@ -5,7 +5,7 @@ import argparse
 import json
 from pathlib import Path
 from deepmotion_client.errors import UsageError
-from .options import add_data, add_device, add_model
+from .options import add_data, add_device, add_model, apply_steps
 
 
 
@@ -40,7 +40,7 @@ def cmd_eval(args) -> int:
     if args.mm_samples < 2:
         raise UsageError(f"--mm-samples must be at least 2, got {args.mm_samples}")
     dev = resolve_device(args.device)
-    pipe = load_cascade(args.model or default_model_path(), dev)
+    pipe = apply_steps(load_cascade(args.model or default_model_path(), dev), args)
     evaluator = Evaluator.load(args.evaluator or default_evaluator_path(), dev, pipe.text_encoder)
     settings = EvalSettings(args.split, args.replications, args.max_clips, args.mm_texts, args.mm_samples,
                             args.batch, args.guidance, args.seed)

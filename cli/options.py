@@ -15,6 +15,9 @@ def add_device(p: argparse.ArgumentParser, default: str = "auto") -> None:
 def add_model(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", "--checkpoint", dest="model", type=Path, default=None,
                    help="model directory (default: the shipped model)")
+    p.add_argument("--steps", type=int, nargs="+", default=None, metavar="N",
+                   help="sampling steps per level, e.g. 8 4 4 (default: the model's, 20 10 10): fewer is faster "
+                        "(docs/RESULTS.md, 'Sampling steps')")
 
 
 def add_data(p: argparse.ArgumentParser, help_: str | None = None) -> None:
@@ -22,8 +25,20 @@ def add_data(p: argparse.ArgumentParser, help_: str | None = None) -> None:
 
 
 def load_model(args):
-    """The model a command names with --model (or the shipped one), on --device."""
+    """The model a command names with --model (or the shipped one), on --device, with --steps."""
     from deepmotion.engine.assets import default_model_path
     from deepmotion.engine.device import resolve_device
     from deepmotion.engine.pipeline import load_cascade
-    return load_cascade(args.model or default_model_path(), resolve_device(args.device))
+    return apply_steps(load_cascade(args.model or default_model_path(), resolve_device(args.device)), args)
+
+
+def apply_steps(pipe, args):
+    """--steps N [N ...]: one count per level, each at least 1."""
+    steps = getattr(args, "steps", None)
+    if steps:
+        from deepmotion_client.errors import UsageError
+        if len(steps) != pipe.levels or min(steps) < 1:
+            raise UsageError(f"--steps: {len(steps)} value(s) {steps}; give {pipe.levels} counts of at least 1, "
+                             "one per level (e.g. 8 4 4)")
+        pipe.settings.sample_steps = {level: n for level, n in enumerate(steps, 1)}
+    return pipe

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .options import add_device, add_model
+from .options import add_device, add_model, apply_steps
 from deepmotion_client.errors import UsageError
 
 
@@ -56,7 +56,7 @@ def cmd_serve(args) -> int:
     model = args.model or default_model_path()
 
     async def run():
-        server = MotionServer(lambda: load_cascade(model, device), config)
+        server = MotionServer(lambda: apply_steps(load_cascade(model, device), args), config)
         server.install_signal_handlers()
         port = await server.start()
         print(f"deepmotion serve: ready on {config.host}:{port}", flush=True)

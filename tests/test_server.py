@@ -170,7 +170,7 @@ def slow_loader(model_dir):
     """The same tiny model sampled with many steps, so a level takes long enough to cancel."""
     def load():
         pipe = load_cascade(model_dir)
-        pipe.settings = CascadeSettings(sample_steps={1: 2, 2: 400, 3: 400})
+        pipe.settings = CascadeSettings(sample_steps={1: 2, 2: 800, 3: 800})
         return pipe
     return load
 
