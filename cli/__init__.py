@@ -19,12 +19,12 @@ def user_errors() -> tuple[type[BaseException], ...]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import bench, data, evaluate, generate, serve, train
+    from . import bench, data, evaluate, generate, serve, serve_ray, train
 
     ap = argparse.ArgumentParser(prog="deepmotion", description="DeepMotion bridge: text-to-motion engine and server")
     ap.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (data, train, generate, evaluate, serve, bench):
+    for module in (data, train, generate, evaluate, serve, serve_ray, bench):
         module.add_commands(sub)
     return ap
 

@@ -40,6 +40,8 @@ def generate() -> dict[str, str]:
         for name in FILES:
             text = (gen / name).read_text()
             text = re.sub(r"^from deepmotion\.v1 import motion_pb2", "from . import motion_pb2", text, flags=re.M)
+            # The message classes name the module they live in, so they pickle (Ray, multiprocessing).
+            text = text.replace("'deepmotion.v1.motion_pb2'", "'deepmotion_client.proto.motion_pb2'")
             out[OUT_DIR / name] = text
         return out
 

@@ -66,6 +66,7 @@ class MotionClient:
         self.channel = open_channel(address, tls, root_certificates, RetryPolicy(retries, backoff_s))
         self.stub = pb_grpc.MotionServiceStub(self.channel)
         self.metadata = auth_metadata(token)
+        self.retries = retries
 
     def __enter__(self):
         return self
@@ -88,11 +89,32 @@ class MotionClient:
         call, which frees the server's remaining work at once."""
         req = build_request(text, duration_s, seed, guidance_scale, max_level, joint_positions, foot_contacts,
                             root_motion, request_id, history, segments)
-        call = self.stub.Generate(req, metadata=self.metadata, timeout=timeout)
-        try:
-            yield from call
-        finally:
-            call.cancel()
+        for attempt in range(self.retries + 1):
+            call = self.stub.Generate(req, metadata=self.metadata, timeout=timeout)
+            header = None
+            try:
+                for response in call:
+                    if response.WhichOneof("payload") == "header":
+                        header = response.header
+                    yield response
+                return
+            except grpc.RpcError as e:
+                # The server that had the stream went away mid-stream (a replica killed, a node
+                # lost): ask again, any replica, with the seed the header reported, so the frames
+                # are the same ones; the consumer sees a new header and the stream again.
+                if header is None or attempt == self.retries or not replica_lost(e):
+                    raise
+                req.seed, req.has_seed = header.seed, True
+            finally:
+                call.cancel()
+
+
+def replica_lost(error) -> bool:
+    """A stream that failed because its server went away: UNAVAILABLE, or Ray Serve's gRPC proxy,
+    which reports a replica that died mid-stream as INTERNAL "The actor died unexpectedly"."""
+    code = error.code()
+    return code == grpc.StatusCode.UNAVAILABLE or (
+        code == grpc.StatusCode.INTERNAL and "actor died" in (error.details() or "").lower())
 
 
 class MotionStream:

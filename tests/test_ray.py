@@ -1,0 +1,103 @@
+"""Ray Serve (issue 18): a local Ray cluster on loopback with 2 replicas of a tiny model behind
+Ray's gRPC proxy; 8 concurrent streams (both replicas serve some, every stream complete and well
+formed); then one replica is killed under load and the client's retry completes its streams on
+the other. Skips when Ray Serve is not installed (`pip install -e ".[ray]"`; the test command
+installs it with the dev tools)."""
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+ray = pytest.importorskip("ray", reason="Ray Serve is not installed (pip install -e '.[ray]')")
+serve = pytest.importorskip("ray.serve")
+
+from deepmotion_client.client import MotionClient, MotionStream  # noqa: E402
+from deepmotion_client.proto import motion_pb2 as pb  # noqa: E402
+from tiny_model import build_tiny_model  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    from deepmotion.server.ray_app import SERVICER_FUNCTIONS, build
+    model = build_tiny_model(tmp_path_factory.mktemp("ray-model"))
+    port = free_port()
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        serve.start(grpc_options={"port": port, "grpc_servicer_functions": SERVICER_FUNCTIONS},
+                    http_options={"host": "127.0.0.1", "port": free_port()})
+        # Slow refinement levels so streams are still running when a replica is killed.
+        serve.run(build(str(model), replicas=2, num_cpus=0.5, device="cpu", threads=1, steps=[2, 3000, 3000]),
+                  name="deepmotion")
+        yield f"127.0.0.1:{port}"
+    finally:
+        serve.shutdown()
+        ray.shutdown()
+
+
+def stream(address: str, seed: int, retries: int = 0):
+    """-> (the replica that finished it, well formed?, headers seen) for one stream."""
+    with MotionClient(address, retries=retries) as client:
+        s, headers, kinds = MotionStream(), 0, []
+        call = client.generate("a person walks forward", 2.0, seed)
+        for r in call:
+            kind = s.feed(r)
+            headers += kind == "header"
+            kinds.append(kind)
+        s.require_end()
+        complete = s.complete_level() == 3 and kinds[-1] == "end" and s.motion().num_frames == 40
+        return getattr(client, "last_replica", None), complete, headers
+
+
+def replicas_of(address: str, n: int) -> list[str]:
+    """Which replica served each of n streams (the deployment's trailing metadata)."""
+    import grpc
+    from deepmotion_client.proto import motion_pb2_grpc as pb_grpc
+    stub = pb_grpc.MotionServiceStub(grpc.insecure_channel(address))
+
+    def one(seed):
+        call = stub.Generate(pb.GenerateRequest(text="a person waves", duration_s=2.0, seed=seed, has_seed=True,
+                                                max_level=1))
+        kinds = [r.WhichOneof("payload") for r in call]
+        assert kinds[0] == "header" and kinds[-1] == "end", kinds
+        return dict(call.trailing_metadata())["deepmotion-replica"]
+    with ThreadPoolExecutor(n) as ex:
+        return list(ex.map(one, range(n)))
+
+
+def test_eight_streams_through_rays_grpc_proxy_spread_over_both_replicas(cluster):
+    served = replicas_of(cluster, 8)
+    assert len(set(served)) == 2, f"both replicas serve some: {served}"
+    with ThreadPoolExecutor(8) as ex:
+        outs = list(ex.map(lambda s: stream(cluster, s), range(8)))
+    assert all(complete for _, complete, _ in outs)
+    info = MotionClient(cluster).model_info(timeout=30)
+    assert info.levels == 3 and len(info.skeleton.joint_names) == 22
+
+
+def test_a_killed_replica_s_streams_are_completed_by_the_other(cluster):
+    results = {}
+
+    def run(seed):
+        results[seed] = stream(cluster, seed, retries=3)
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)  # every stream has its header and level 1; the refinements are running
+    names = [a["name"] for a in ray.util.list_named_actors(all_namespaces=True) if "SERVE_REPLICA" in a["name"]]
+    assert len(names) == 2
+    ray.kill(ray.get_actor(names[0], namespace="serve"), no_restart=True)
+    for t in threads:
+        t.join(300)
+    assert len(results) == 8
+    assert all(complete for _, complete, _ in results.values()), results
+    retried = sum(headers > 1 for _, _, headers in results.values())
+    assert retried >= 1, "some streams were on the killed replica and were asked again"
