@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--tls", action="store_true", help="connect with TLS (system roots or --ca)")
     ap.add_argument("--ca", type=Path, default=None, help="CA certificate (PEM) for --tls")
     ap.add_argument("--retries", type=int, default=3,
-                    help="retries with backoff while the server is UNAVAILABLE, before any response (at most 4)")
+                    help="retries with backoff while the server is UNAVAILABLE before any response (at most 4); "
+                         "a stream whose server goes away mid-stream is asked again with the same seed")
     ap.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
     g = sub.add_parser("generate", help="generate motion for a prompt (or a timeline) and save it")
