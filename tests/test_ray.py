@@ -106,3 +106,21 @@ def test_a_killed_replica_s_streams_are_completed_by_the_other(cluster):
     import numpy as np
     again, _, _ = stream(cluster, seed)
     np.testing.assert_allclose(results[seed][0], again, atol=1e-6)
+
+
+def test_token_auth_through_the_proxy(cluster, tmp_path_factory):
+    import grpc
+
+    from deepmotion.server.ray_app import build
+    model = build_tiny_model(tmp_path_factory.mktemp("ray-auth-model"))
+    serve.run(build(str(model), replicas=1, num_cpus=0.5, device="cpu", threads=1, token="s3cret"), name="deepmotion")
+    from deepmotion_client.proto import motion_pb2_grpc as pb_grpc
+    stub = pb_grpc.MotionServiceStub(grpc.insecure_channel(cluster))
+    req = pb.GenerateRequest(text="a person walks", duration_s=2.0, seed=1, has_seed=True, max_level=1)
+    for metadata in ([], [("authorization", "Bearer wrong")],
+                     [("authorization", "Bearer s3cret"), ("authorization", "Bearer s3cret")]):
+        with pytest.raises(grpc.RpcError) as info:
+            list(stub.Generate(req, metadata=metadata))
+        assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED, metadata
+    ok = list(stub.Generate(req, metadata=[("authorization", "Bearer s3cret")]))
+    assert ok[-1].WhichOneof("payload") == "end"
