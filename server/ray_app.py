@@ -17,7 +17,52 @@ import hmac
 import grpc
 from ray import serve
 
-SERVICER_FUNCTIONS = ["deepmotion_client.proto.motion_pb2_grpc.add_MotionServiceServicer_to_server"]
+SERVICER_FUNCTIONS = ["deepmotion.server.ray_app.add_to_ray_proxy"]
+
+
+def add_to_ray_proxy(servicer, server) -> None:
+    """The servicer function Ray's gRPC proxy loads (grpc_options.grpc_servicer_functions).
+
+    Why not the generated one alone: Ray 2.60's proxy answers a stream whose replica died
+    mid-stream with INTERNAL "The actor died unexpectedly" (serve/_private/grpc_util.py,
+    get_grpc_response_status). For clients that is a server that went away, the case
+    UNAVAILABLE names, and it is what they retry. So while the MotionService registers, the
+    proxy's handler factory is wrapped: a call that ends INTERNAL because its replica died ends
+    UNAVAILABLE instead; every other status passes unchanged. Ray is pinned (the ray extra) and
+    tests/test_ray.py kills a replica to hold this."""
+    from deepmotion_client.proto.motion_pb2_grpc import add_MotionServiceServicer_to_server
+    factory = getattr(server, "service_handler_factory", None)
+    if factory is None:  # not Ray's proxy server: register as is
+        add_MotionServiceServicer_to_server(servicer, server)
+        return
+
+    def mapped(service_method, streaming_type):
+        handler = factory(service_method=service_method, streaming_type=streaming_type)
+        if getattr(streaming_type, "value", streaming_type) == "unary_stream":
+            async def stream(request, context):
+                async for message in handler(request, context):
+                    yield message
+                _replica_lost_is_unavailable(context)
+            return stream
+        if getattr(streaming_type, "value", streaming_type) == "unary_unary":
+            async def unary(request, context):
+                response = await handler(request, context)
+                _replica_lost_is_unavailable(context)
+                return response
+            return unary
+        return handler
+
+    server.service_handler_factory = mapped
+    try:
+        add_MotionServiceServicer_to_server(servicer, server)
+    finally:
+        server.service_handler_factory = factory
+
+
+def _replica_lost_is_unavailable(context) -> None:
+    if context.code() == grpc.StatusCode.INTERNAL and "actor died" in (context.details() or "").lower():
+        context.set_code(grpc.StatusCode.UNAVAILABLE)
+        context.set_details(f"the replica serving this stream went away: retry ({context.details()[:200]})")
 
 
 class _Aborted(Exception):

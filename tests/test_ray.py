@@ -82,13 +82,22 @@ def test_eight_streams_through_rays_grpc_proxy_spread_over_both_replicas(cluster
     assert info.levels == 3 and len(info.skeleton.joint_names) == 22
 
 
-def test_a_killed_replica_s_streams_are_completed_by_the_other(cluster):
-    results = {}
+def test_a_killed_replica_s_streams_fail_unavailable_and_retries_complete_them(cluster):
+    import grpc
+    results, codes = {}, {}
+
+    def bare(seed):  # no retry: what the proxy answers
+        try:
+            list(MotionClient(cluster).generate("a person walks forward", 2.0, seed + 100))
+            codes[seed] = "OK"
+        except grpc.RpcError as e:
+            codes[seed] = e.code().name
 
     def run(seed):
         results[seed] = stream(cluster, seed, retries=3)
 
     threads = [threading.Thread(target=run, args=(s,)) for s in range(8)]
+    threads += [threading.Thread(target=bare, args=(s,)) for s in range(8)]
     for t in threads:
         t.start()
     time.sleep(1.0)  # every stream has its header and level 1; the refinements are running
@@ -98,6 +107,7 @@ def test_a_killed_replica_s_streams_are_completed_by_the_other(cluster):
     for t in threads:
         t.join(300)
     assert len(results) == 8
+    assert set(codes.values()) <= {"OK", "UNAVAILABLE"} and "UNAVAILABLE" in codes.values(), codes
     assert all(complete for _, complete, _ in results.values()), results
     retried = sum(headers > 1 for _, _, headers in results.values())
     assert retried >= 1, "some streams were on the killed replica and were asked again"
