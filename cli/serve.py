@@ -37,8 +37,7 @@ def config_from_args(args):
     tls = (args.tls_cert.read_bytes(), args.tls_key.read_bytes()) if args.tls_cert else None
     token = read_token(args.token_file) if args.token_file else None
     return ServerConfig(args.host, args.port, args.max_batch, args.max_queue, args.batch_wait_ms / 1000, token, tls,
-                        args.grace, metrics_port=getattr(args, "metrics_port", None),
-                        engine_threads=getattr(args, "threads", None))
+                        args.grace, metrics_port=args.metrics_port, engine_threads=args.threads)
 
 
 def cmd_serve(args) -> int:

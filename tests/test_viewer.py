@@ -64,6 +64,18 @@ def start_viewer(address: str, three: Path):
     return f"http://127.0.0.1:{box['port']}/", stop
 
 
+def open_connected(page, url: str) -> None:
+    """Opens the page and waits until it has found the DeepMotion server."""
+    page.goto(url)
+    page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=90000)
+
+
+def wait_until_done(page) -> None:
+    """Until the final level has arrived and the stream has closed."""
+    page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
+                           timeout=120000)
+
+
 FIGURE_BOX = """() => {
   // The figure's screen rectangle: its joints projected by the page's own camera.
   const s = window.viewerState;
@@ -96,16 +108,14 @@ def test_page_streams_level_one_then_the_final_level_and_draws_the_figure(server
         page = browser.new_page(viewport={"width": 1100, "height": 700})
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(url)
-        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=90000)
+        open_connected(page, url)
         page.fill("[data-testid=prompt]", "a person walks forward")
         page.fill("[data-testid=duration]", "3")
         page.fill("[data-testid=seed]", "4")
         page.click("[data-testid=generate]")
         page.wait_for_function("window.viewerState.levelsArrived.includes(1)", timeout=120000)
         first = page.evaluate("window.viewerState.levelsArrived.slice()")
-        page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
-                               timeout=120000)
+        wait_until_done(page)
         arrived = page.evaluate("window.viewerState.levelsArrived.slice()")
         assert first[0] == 1 and arrived == sorted(arrived) and arrived[-1] == 3, arrived
         page.wait_for_function("window.viewerState.drawnFrames > 30")
@@ -131,18 +141,15 @@ def test_page_continues_from_the_frame_on_screen(server, three, browser):
     url, stop = start_viewer(f"127.0.0.1:{server.port}", three)
     try:
         page = browser.new_page()
-        page.goto(url)
-        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=90000)
+        open_connected(page, url)
         page.fill("[data-testid=duration]", "2")
         page.click("[data-testid=generate]")
-        page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
-                               timeout=120000)
+        wait_until_done(page)
         page.check("#pause")
         here = page.evaluate("Math.floor(window.viewerState.playhead) + 1")
         page.fill("[data-testid=prompt]", "a person waves")
         page.click("[data-testid=continue]")
-        page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
-                               timeout=120000)
+        wait_until_done(page)
         assert page.evaluate("window.viewerState.offset") == here
         assert page.evaluate("window.viewerState.frames") == here + 40
         assert "error" not in page.inner_text("[data-testid=status]")
@@ -189,12 +196,10 @@ def test_page_puts_the_motion_on_a_character_and_downloads_it(server, three, bro
         page = browser.new_page()
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(url)
-        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=90000)
+        open_connected(page, url)
         page.fill("[data-testid=duration]", "2")
         page.click("[data-testid=generate]")
-        page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
-                               timeout=120000)
+        wait_until_done(page)
         page.set_input_files("[data-testid=open]", str(avatar))
         page.wait_for_function("window.viewerState.onRig !== null", timeout=90000)
         on_rig = page.evaluate("({bones: window.viewerState.onRig.bones.length, frames: window.viewerState.onRig.root.length / 3,"
@@ -217,8 +222,7 @@ def test_page_plays_a_timeline_of_segments_as_one_motion(server, three, browser)
     url, stop = start_viewer(f"127.0.0.1:{server.port}", three)
     try:
         page = browser.new_page()
-        page.goto(url)
-        page.wait_for_function("document.getElementById('server').textContent.includes('levels')", timeout=90000)
+        open_connected(page, url)
         page.click("#timeline summary")
         for text, seconds in (("a person walks forward", "2"), ("a person waves", "1.6")):
             page.fill("[data-testid=prompt]", text)
@@ -226,8 +230,7 @@ def test_page_plays_a_timeline_of_segments_as_one_motion(server, three, browser)
             page.click("[data-testid=add-segment]")
         assert page.locator("#segments li").count() == 2
         page.click("[data-testid=play-timeline]")
-        page.wait_for_function("window.viewerState.levelsArrived.includes(3) && !window.viewerState.streaming",
-                               timeout=120000)
+        wait_until_done(page)
         assert page.evaluate("window.viewerState.frames") == 40 + 32
         assert page.evaluate("window.viewerState.levelsArrived") == [1, 2, 3]
     finally:

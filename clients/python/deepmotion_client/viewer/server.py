@@ -82,6 +82,15 @@ def motion_json(motion, source: str) -> list[dict]:
             {"type": "end", "total_s": 0.0, "timings": []}]
 
 
+def motion_from(body: dict):
+    """Frames the page sends ({root, rot, fps}: flat lists) as a Motion on the canonical skeleton."""
+    from ..motion.clip import Motion
+    from ..motion.skeleton import canonical_skeleton
+    n = len(body["root"]) // 3
+    return Motion(canonical_skeleton(), np.asarray(body["root"], float).reshape(n, 3),
+                  np.asarray(body["rot"], float).reshape(n, -1, 4), float(body.get("fps", 20.0)))
+
+
 class Viewer:
     """What the page's requests act on: a client for the server (made lazily, so the page opens
     without one) and the character last loaded."""
@@ -107,14 +116,7 @@ class Viewer:
                            "max_history_frames": info.limits.max_history_frames}}
 
     def generate(self, body: dict):
-        from ..motion.clip import Motion
-        from ..motion.skeleton import canonical_skeleton
-        history = None
-        if body.get("history"):
-            h = body["history"]
-            n = len(h["root"]) // 3
-            history = Motion(canonical_skeleton(), np.asarray(h["root"], float).reshape(n, 3),
-                             np.asarray(h["rot"], float).reshape(n, -1, 4), float(h.get("fps", 20.0)))
+        history = motion_from(body["history"]) if body.get("history") else None
         segments = [(s["text"], float(s["seconds"])) for s in body.get("segments") or []] or None
         seed = body.get("seed")
         with self.client() as c:
@@ -139,14 +141,10 @@ class Viewer:
         raise UsageError(f"{name}: open a .dmrec recording or a .bvh file")
 
     def export(self, fmt: str, body: dict) -> tuple[bytes, str]:
-        from ..motion.clip import Motion
         from ..motion.export import save_motion
-        from ..motion.skeleton import canonical_skeleton
         if fmt not in ("bvh", "glb", "gltf"):
             raise UsageError(f"format: {fmt!r}; use bvh, glb or gltf")
-        n = len(body["root"]) // 3
-        motion = Motion(canonical_skeleton(), np.asarray(body["root"], float).reshape(n, 3),
-                        np.asarray(body["rot"], float).reshape(n, -1, 4), float(body.get("fps", 20.0)))
+        motion = motion_from(body)
         with tempfile.TemporaryDirectory() as d:
             out = Path(d) / f"motion.{fmt}"
             if self.character is not None and body.get("on_character"):
@@ -169,14 +167,9 @@ class Viewer:
         return {"bones": list(sk.names), "parents": list(sk.parents)}
 
     def retarget(self, body: dict) -> dict:
-        from ..motion.clip import Motion
-        from ..motion.skeleton import canonical_skeleton
         if self.character is None:
             raise UsageError("no character loaded: open a .glb, .gltf or .vrm first")
-        n = len(body["root"]) // 3
-        motion = Motion(canonical_skeleton(), np.asarray(body["root"], float).reshape(n, 3),
-                        np.asarray(body["rot"], float).reshape(n, -1, 4), float(body.get("fps", 20.0)))
-        on_rig = self.character.apply(motion)
+        on_rig = self.character.apply(motion_from(body))
         return {"bones": list(on_rig.skeleton.names), "root": np.round(on_rig.root_positions.ravel(), 5).tolist(),
                 "rot": np.round(on_rig.local_rotations.ravel(), 6).tolist()}
 
