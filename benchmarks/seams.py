@@ -30,6 +30,12 @@ def summary(rows: list[dict]) -> dict:
         v = np.array([r[key] for r in rows])
         out[key] = {"median": float(np.median(v)), "p90": float(np.percentile(v, 90)), "max": float(v.max()),
                     "share_within_1.5": float((v <= 1.5).mean())}
+    # Seams whose history alone (the acceleration two frames before the seam) is over the bar
+    # cannot pass whatever follows; the share of the others is what continuation controls.
+    for key, own in (("acceleration_ratio", "history_ratio"), ("step_ratio", "history_step_ratio")):
+        fair = [r[key] <= 1.5 for r in rows if r[own] <= 1.5]
+        out[key]["history_over_the_bar"] = len(rows) - len(fair)
+        out[key]["share_within_1.5_where_the_history_is"] = float(np.mean(fair)) if fair else None
     return out
 
 

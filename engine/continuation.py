@@ -31,6 +31,17 @@ HISTORY_STEP = STRIDES[1]  # history is used in whole level-1 tokens (0.4 s at 2
 # on real takes (2.23 before).
 SEAM_BLEND_FRAMES = 20
 
+# The seam bridge (bridge_seam): frames after the seam re-fitted for the least acceleration
+# from the history's last two frames on, and how strongly they are pulled to the decoded ones;
+# tried in order until the join accelerates no more than SEAM_ACCELERATION_TARGET times the new
+# motion's own 99th percentile (the bar is 1.5x; capture cut anywhere scores about 1.05).
+# benchmarks/seams.py on 0.1.0: the hand-over alone left 40% of seams over 1.5x.
+SEAM_BRIDGES = ((10, 0.1), (16, 0.05), (24, 0.02))
+SEAM_ACCELERATION_TARGET = 1.2
+# The same at a clip's end (settle_end), where the decoder's last two frames accelerate about
+# twice the clip's median: these are the frames the next segment of a timeline continues from.
+SEAM_END_FRAMES = 10
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -47,16 +58,25 @@ class Placement:
     step_residual: tuple[float, float] = (0.0, 0.0)  # world x, z: the history's last step minus the decoded one
     spin_residual: np.ndarray | None = None  # [J, 4] the history's last per-frame turn of each joint * inverse(decoded)
     yaw_rate_residual: float = 0.0  # the history's last heading change per frame minus the decoded one (radians)
+    tail_root: np.ndarray | None = None   # [2, 3] world root positions of the history's last two frames
+    tail_local: np.ndarray | None = None  # [2, J, 4] their local rotations (root with its heading)
 
     def place(self, feats: np.ndarray) -> Motion:
         """dm-v1 features of new frames -> Motion in the world, continuing the history."""
         motion = dmv1.decode(feats, heading=self.heading, origin_xz=(self.origin_x, self.origin_z))
+        root, local = self._hand_over(motion.root_positions, motion.local_rotations)
+        if self.tail_root is not None and self.tail_local is not None:
+            root, local = bridge_seam(motion.skeleton, self.tail_root, self.tail_local, root, local)
+        root, local = settle_end(root, local, SEAM_END_FRAMES)
+        return Motion(motion.skeleton, root, local, motion.fps)
+
+    def _hand_over(self, root: np.ndarray, local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if self.rotation_residual is None:
-            return motion
-        n = min(SEAM_BLEND_FRAMES, motion.num_frames)
+            return root, local
+        n = min(SEAM_BLEND_FRAMES, len(root))
         x = (np.arange(n) + 1.0) / (SEAM_BLEND_FRAMES + 1.0)
         w = 1.0 - x * x * (3.0 - 2.0 * x)  # eased: starts flat, so the hand-over adds no sudden velocity
-        root, local = motion.root_positions.copy(), motion.local_rotations.copy()
+        root, local = root.copy(), local.copy()
         heading = dmv1.heading_yaw(local[:n, 0])  # the root joint's local rotation is its world rotation
         yaw = yaw_to_quat(heading)
         # A quintic (Hermite) hand-over per joint, in rotation vectors: it starts at the history's
@@ -82,7 +102,7 @@ class Placement:
             root[1:, [0, 2]] = root[0, [0, 2]] + np.cumsum(steps[:, [0, 2]], axis=0)
         # Keep the history's own speed and direction at the seam, easing into the decoded path.
         root[:, [0, 2]] += np.cumsum(np.pad(w, (0, len(root) - n))[:, None] * np.array(self.step_residual), axis=0)
-        return Motion(motion.skeleton, root, local, motion.fps)
+        return root, local
 
 
 @dataclass
@@ -95,6 +115,8 @@ class EncodedHistory:
     last_step: np.ndarray | None = None   # world root step into the last frame (x, y, z)
     prev_local: np.ndarray | None = None  # local rotations of the frame before the last, heading removed
     prev_heading: float | None = None     # world heading of the frame before the last
+    tail_root: np.ndarray | None = None   # [2, 3] world root positions of the last two frames
+    tail_local: np.ndarray | None = None  # [2, J, 4] their local rotations, heading included
 
     def placement(self, decoded: np.ndarray) -> Placement:
         """Continue from the real last frame with the step the jointly decoded features give it
@@ -122,7 +144,90 @@ class EncodedHistory:
             real_rate = float(np.angle(np.exp(1j * (self.last_heading - self.prev_heading))))
             yaw_rate = real_rate - float(decoded[self.frames - 2][0])
         return Placement(float(self.last_heading + last[0]), float(self.last_root[0] + step[0]),
-                         float(self.last_root[2] + step[2]), residual, height, step_res, spin, yaw_rate)
+                         float(self.last_root[2] + step[2]), residual, height, step_res, spin, yaw_rate,
+                         self.tail_root, self.tail_local)
+
+
+def bridge_seam(skeleton, tail_root: np.ndarray, tail_local: np.ndarray, root: np.ndarray,
+                local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Re-fit the first new frames so the join accelerates no more than the motion does.
+
+    Why: capture never jerks at a cut, but a decoder's first frames can (2-4x the motion's
+    99th-percentile acceleration after the hand-over alone). Each joint's rotation (a rotation
+    vector from the history's last pose) and the root position are solved by least squares:
+    every second difference from the history's second-to-last frame to two frames past the
+    window is penalised, and each frame is pulled towards the decoded one more strongly the
+    further it is from the seam. Rotations only, so bone lengths stay exact; frames after the
+    window are untouched. The shortest window in SEAM_BRIDGES whose join (forward kinematics)
+    stays within SEAM_ACCELERATION_TARGET of the new motion's own 99th percentile is kept, so
+    a motion starting from rest or reversing gets a longer, softer bridge than one that flows.
+    """
+    best = None
+    for frames, pull in SEAM_BRIDGES:
+        n = min(frames, len(root) - 2)
+        if n < 1:
+            return root, local
+        weights = pull * ((np.arange(n) + 1.0) / (n + 1.0)) ** 3
+        fit_root, fit_local = _refit(np.concatenate([tail_root, root[:n + 2]]),
+                                     np.concatenate([tail_local, local[:n + 2]]), np.arange(2, 2 + n), weights, 1)
+        out_root, out_local = root.copy(), local.copy()
+        out_root[:n], out_local[:n] = fit_root[2:2 + n], fit_local[2:2 + n]
+        ratio = _join_acceleration(skeleton, tail_root, tail_local, out_root, out_local)
+        if best is None or ratio < best[0]:
+            best = (ratio, out_root, out_local)
+        if ratio <= SEAM_ACCELERATION_TARGET:
+            break
+    return best[1], best[2]
+
+
+def _join_acceleration(skeleton, tail_root, tail_local, root, local) -> float:
+    """Largest joint acceleration at the join (centred on the history's last frame and the
+    first three new ones) over the 99th percentile of the new frames' own accelerations."""
+    p = skeleton.forward_kinematics(np.concatenate([tail_root, root]), np.concatenate([tail_local, local]))[0]
+    acc = np.linalg.norm(p[2:] - 2 * p[1:-1] + p[:-2], axis=-1)     # centred on frames 1 .. T-2
+    rest = acc[5:]
+    if rest.size == 0:
+        return 0.0
+    return float(acc[:4].max() / max(np.percentile(rest, 99), 1e-9))
+
+
+def settle_end(root: np.ndarray, local: np.ndarray, frames: int = SEAM_END_FRAMES) -> tuple[np.ndarray, np.ndarray]:
+    """Re-fit a clip's last `frames` frames for the least acceleration, pulled to the decoded
+    ones more strongly the further they are from the end.
+
+    Why: the decoder's last frames see padding and can jerk; the next segment of a timeline
+    continues from exactly these frames, so their jerk was most of what remained at its seams.
+    """
+    n = min(frames, len(root) - 3)
+    if n < 1:
+        return root, local
+    pull = ((n - np.arange(n)) / (n + 1.0)) ** 3
+    fit_root, fit_local = _refit(root[-n - 2:], local[-n - 2:], np.arange(2, n + 2), pull, reference=1)
+    out_root, out_local = root.copy(), local.copy()
+    out_root[-n:], out_local[-n:] = fit_root[2:], fit_local[2:]
+    return out_root, out_local
+
+
+def _refit(root: np.ndarray, local: np.ndarray, free: np.ndarray, pull: np.ndarray,
+           reference: int) -> tuple[np.ndarray, np.ndarray]:
+    """Least squares over root positions and each joint's rotation vector from the pose at
+    `reference`: squared second differences over all frames + `pull` to the given frames at
+    `free`; the other frames are fixed."""
+    ref = np.asarray(local[reference], dtype=np.float64)
+    rot = _rotvec(quat_mul(local, quat_conj(ref)[None]))          # [T, J, 3]
+    x = np.concatenate([rot.reshape(len(local), -1), root], axis=1)
+    total = len(x)
+    d2 = np.zeros((total - 2, total))
+    for i in range(total - 2):
+        d2[i, i:i + 3] = (1.0, -2.0, 1.0)
+    fixed = np.setdiff1d(np.arange(total), free)
+    a = d2[:, free].T @ d2[:, free] + np.diag(pull)
+    b = pull[:, None] * x[free] - d2[:, free].T @ (d2[:, fixed] @ x[fixed])
+    x[free] = np.linalg.solve(a, b)
+    out_root, out_local = np.array(root, dtype=np.float64), np.array(local, dtype=np.float64)
+    out_root[free] = x[free, -3:]
+    out_local[free] = quat_mul(_exp(x[free, :-3].reshape(len(free), -1, 3)), ref[None])
+    return out_root, out_local
 
 
 def heading_free(local: np.ndarray) -> np.ndarray:
@@ -154,7 +259,8 @@ def encode_history(motion: Motion, tokenizer, room: int | None = None) -> Encode
     last = recent.local_rotations[-1]
     root = recent.root_positions.astype(np.float64)
     return EncodedHistory(h, indices, root[-1], float(dmv1.heading_yaw(last[0])), heading_free(last), root[-1] - root[-2],
-                          heading_free(recent.local_rotations[-2]), float(dmv1.heading_yaw(recent.local_rotations[-2][0])))
+                          heading_free(recent.local_rotations[-2]), float(dmv1.heading_yaw(recent.local_rotations[-2][0])),
+                          root[-2:].copy(), recent.local_rotations[-2:].astype(np.float64))
 
 
 def history_motion(history) -> Motion | None:

@@ -98,3 +98,5 @@ def _chain(prev, prev_feats: np.ndarray, state, level: int) -> None:
     state.history.last_step = prev_motion.root_positions[-1] - prev_motion.root_positions[-2]
     state.history.prev_local = heading_free(prev_motion.local_rotations[-2])
     state.history.prev_heading = float(dmv1.heading_yaw(prev_motion.local_rotations[-2][0]))
+    state.history.tail_root = prev_motion.root_positions[-2:].astype(np.float64)
+    state.history.tail_local = prev_motion.local_rotations[-2:].astype(np.float64)

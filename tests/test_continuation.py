@@ -1,4 +1,6 @@
 """Continuation: a request that carries the frames it continues (engine side)."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -70,6 +72,51 @@ def test_seam_ratios_are_about_one_for_a_motion_cut_anywhere_and_large_for_a_jum
     jumped[60:] += np.array([0.5, 0.0, 0.0])
     bad = seam_ratios(jumped, [60])[0]
     assert bad["acceleration_ratio"] > 1.5 and bad["step_ratio"] > 1.5, bad  # fails the bar
+
+
+def test_the_seam_bridge_takes_a_jerk_out_of_the_join_and_keeps_bones_and_later_frames():
+    from deepmotion.engine.continuation import bridge_seam
+    from deepmotion_client.motion.rotations import quat_mul, yaw_to_quat
+    motion = walking_motion(120, turn=0.3, seed=4)
+    cut = 60
+    root, local = motion.root_positions.copy(), motion.local_rotations.copy()
+    # The new part starts with a sudden lean that fades over 8 frames: a decoder's jerky start.
+    lean = yaw_to_quat(np.zeros(120))
+    lean[cut:cut + 8] = [np.sin(0.12), 0.0, 0.0, np.cos(0.12)]
+    local[:, 1] = quat_mul(lean, local[:, 1])
+    jerky = Motion(motion.skeleton, root, local, motion.fps)
+    before = seam_ratios(jerky.joint_positions(), [cut])[0]
+    assert before["acceleration_ratio"] > 1.5, before  # the case fails the bar without the bridge
+    new_root, new_local = bridge_seam(motion.skeleton, root[cut - 2:cut], local[cut - 2:cut], root[cut:], local[cut:])
+    bridged = Motion(motion.skeleton, np.concatenate([root[:cut], new_root]), np.concatenate([local[:cut], new_local]), motion.fps)
+    pos = bridged.joint_positions()
+    after = seam_ratios(pos, [cut])[0]
+    assert after["acceleration_ratio"] <= 1.5 and after["step_ratio"] <= 1.5, after
+    parents = motion.skeleton.parents
+    bones = np.linalg.norm(pos[:, 1:] - pos[:, [parents[j] for j in range(1, len(parents))]], axis=-1)
+    assert np.ptp(bones, axis=0).max() < 1e-9, "rotations only: bone lengths exact"
+    assert np.allclose(np.linalg.norm(new_local, axis=-1), 1.0)
+    assert np.array_equal(new_local[30:], local[cut + 30:]), "frames past the bridge are the decoded ones"
+
+
+def test_default_model_seams_are_as_smooth_as_capture_on_real_takes_and_timelines(archive, monkeypatch):
+    """The bar of issue 14 on a sample (benchmarks/seams.py runs the full set): every seam whose
+    history is itself within 1.5x is within 1.5x, acceleration and first step."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import seams as bench
+    monkeypatch.setattr(bench, "ARCHIVE", archive)
+    from deepmotion.engine.assets import default_model_path
+    pipe = load_cascade(default_model_path())
+    rows = bench.timelines(pipe, 4, seed=7)
+    ours, _ = bench.takes(pipe, 10, seed=7)
+    rows += ours
+    assert len(rows) >= 8
+    for r in rows:
+        if r["history_ratio"] <= 1.5:
+            assert r["acceleration_ratio"] <= 1.5, r
+        if r["history_step_ratio"] <= 1.5:
+            assert r["step_ratio"] <= 1.5, r
 
 
 def test_timeline_streams_each_level_for_every_segment_and_chains_them(tiny):
