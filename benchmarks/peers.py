@@ -200,24 +200,12 @@ def main(argv=None) -> int:
 
 def through_server(prompt: str, runs: int) -> dict:
     """The same request through `deepmotion serve` (its default threads) from this process."""
-    import os
-    import subprocess
-
     import grpc
+    from served import served
 
     from deepmotion_client.proto import motion_pb2 as pb
     from deepmotion_client.proto import motion_pb2_grpc as pb_grpc
-    proc = subprocess.Popen([sys.executable, "-m", "deepmotion.cli", "serve", "--port", "0", "--device", "cpu"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    try:
-        port = None
-        while port is None:
-            line = proc.stdout.readline()
-            if not line:
-                raise SystemExit("deepmotion serve did not start")
-            if "ready on" in line:
-                port = int(line.rsplit(":", 1)[1])
+    with served() as (port, _):
         stub = pb_grpc.MotionServiceStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
         firsts, finals = [], []
         for seed in range(runs + 1):
@@ -230,9 +218,6 @@ def through_server(prompt: str, runs: int) -> dict:
                 firsts.append(first)
                 finals.append(time.perf_counter() - t0)
         return {"server: first frames": statistics.median(firsts), "server: final level": statistics.median(finals)}
-    finally:
-        proc.terminate()
-        proc.wait(30)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
-"""Sessions in real time against a real server (in this process, loopback): how long a prompt
-change takes to its first new level-1 frames, alone and with other sessions running, and how
-many sessions play at 20 fps without an underrun on this machine.
+"""Sessions in real time against a real server (`deepmotion serve` in its own process,
+loopback): how long a prompt change takes to its first new level-1 frames, alone and with other
+sessions running, and how many sessions play at 20 fps without an underrun on this machine.
 
 Each session is a thread with its own client: its playhead advances with the wall clock at
 20 fps; it asks for the next piece (idle prompt) when less than `lead` seconds are left, and
@@ -12,7 +12,6 @@ what has arrived. Medians and p95 of prompt-change latency are over all sessions
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import statistics
 import sys
@@ -61,21 +60,14 @@ class LiveSession(threading.Thread):
             self.error = repr(e)
 
 
-def run(pipe, sessions: int, seconds: float, every: float, lead: float, piece: float) -> dict:
-    from deepmotion.server.app import MotionServer, ServerConfig
-    loop = asyncio.new_event_loop()
-    threading.Thread(target=loop.run_forever, daemon=True).start()
-    server = MotionServer(lambda: pipe, ServerConfig(port=0, max_batch=16, max_queue=64))
-    port = asyncio.run_coroutine_threadsafe(server.start(), loop).result(600)
-    try:
+def run(server_args: list[str], sessions: int, seconds: float, every: float, lead: float, piece: float) -> dict:
+    from served import served
+    with served("--max-batch", "16", "--max-queue", "64", *server_args) as (port, _):
         threads = [LiveSession(f"127.0.0.1:{port}", seconds, every, lead, piece, seed=i) for i in range(sessions)]
         for t in threads:
             t.start()
         for t in threads:
             t.join(seconds + 120)
-    finally:
-        asyncio.run_coroutine_threadsafe(server.drain(), loop).result(120)
-        loop.call_soon_threadsafe(loop.stop)
     lat = sorted(x for t in threads for x in t.latencies)
     return {"sessions": sessions, "prompt_changes": len(lat),
             "prompt_change_to_first_frames_s": {"median": statistics.median(lat) if lat else None,
@@ -93,10 +85,8 @@ def main(argv=None) -> int:
     ap.add_argument("--piece", type=float, default=4.0)
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
-    from deepmotion.engine.assets import default_model_path
-    from deepmotion.engine.pipeline import load_cascade
-    pipe = load_cascade(args.model or default_model_path())
-    rows = [run(pipe, n, args.seconds, args.every, args.lead, args.piece) for n in args.sessions]
+    server_args = ["--model", str(args.model)] if args.model else []
+    rows = [run(server_args, n, args.seconds, args.every, args.lead, args.piece) for n in args.sessions]
     for r in rows:
         p = r["prompt_change_to_first_frames_s"]
         print(f"{r['sessions']} session(s): {r['prompt_changes']} prompt changes, first new frames median "
@@ -108,4 +98,5 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
     sys.exit(main())
