@@ -5,7 +5,10 @@ its own queue; the worker takes the lowest stage with waiting requests (new clie
 first frames soonest) and runs up to `max_batch` of them with the same guidance scale as one
 batch. A request that arrives while another batch refines its level 3 joins the next level-1
 batch instead of waiting for that whole cascade. The pipeline keeps every prompt's motion
-independent of its company. Level-1 batches wait at most `wait_s` for company.
+independent of its company. Level-1 batches wait at most `wait_s` for company, and only while
+other requests are under way: a request reaching an idle server starts at once (the wait was
+10 of the 68 ms to first frames through the server; docs/RESULTS.md, "Where a request's time
+goes").
 A cancelled request (client gone, deadline passed) leaves its queue at once and no further
 level is computed for it; counters make this observable (`stats`).
 """
@@ -132,7 +135,9 @@ class Scheduler:
                 await self._wake.wait()
                 continue
             level = min(k for k, q in self.stages.items() if q)
-            if level == 1 and len(self.stages[1]) < self.max_batch and self.wait_s > 0:
+            busy = any(self.stages[k] for k in self.stages if k > 1)
+            if level == 1 and busy and len(self.stages[1]) < self.max_batch and self.wait_s > 0:
+                self.stats["waited_for_company"] += 1
                 await asyncio.sleep(self.wait_s)  # a moment for company
             batch = self._take(level)
             if not batch:

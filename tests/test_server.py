@@ -364,6 +364,32 @@ def test_batching_is_per_stage_so_new_requests_do_not_wait_for_refinements(model
         r.stop()
 
 
+def test_a_lone_request_starts_at_once_and_requests_under_load_share_batches(model_dir):
+    import threading
+    r = Running(slow_loader(model_dir), max_batch=4, wait_s=0.2)
+    try:
+        stats = r.server.state.scheduler.stats
+        assert list(r.stub.Generate(request(max_level=1)))[-1].WhichOneof("payload") == "end"
+        assert stats["waited_for_company"] == 0, "an idle server does not wait for company"
+        a = r.stub.Generate(request(seed=1))
+        assert next(a).WhichOneof("payload") == "header"
+        assert next(a).chunk.level == 1  # A refines its levels 2 and 3 (slow): the server is busy
+        before = stats["batches"]
+        done = []
+        threads = [threading.Thread(target=lambda i=i: done.append(list(r.stub.Generate(request(seed=10 + i, max_level=1)))))
+                   for i in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        list(a)
+        assert len(done) == 3 and all(d[-1].WhichOneof("payload") == "end" for d in done)
+        assert stats["waited_for_company"] >= 1
+        assert stats["batches"] - before < 3 + 2, "three level-1 requests under load share a batch"
+    finally:
+        r.stop()
+
+
 def test_tls_serves_clients_that_trust_the_certificate(model_dir, tmp_path):
     import shutil
     from deepmotion_client.client import MotionClient
