@@ -49,6 +49,18 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="also write a float16 copy without training state here (e.g. engine/assets/evaluator)")
     p.set_defaults(func=cmd_train_evaluator)
 
+    p = tsub.add_parser("distil", help="distil a model's levels into students that take fewer steps with guidance "
+                                        "inside (resumes from OUT/<part>/train_state)")
+    add_data(p)
+    p.add_argument("--teacher", type=Path, default=None, help="model directory to distil (default: the shipped model)")
+    p.add_argument("--out", type=Path, required=True, help="model directory to write (the teacher's other parts copied)")
+    p.add_argument("--config", type=Path, default=None, help='JSON {"1": {...}, "2": {...}, "3": {...}} (DistilConfig)')
+    p.add_argument("--levels", type=int, nargs="+", choices=[1, 2, 3], default=[1, 2, 3])
+    p.add_argument("--steps", type=int, default=None, help="override optimiser steps (every level)")
+    p.add_argument("--name", default=None, help='model name and version, e.g. "deepmotion-default 0.3.0"')
+    add_device(p)
+    p.set_defaults(func=cmd_train_distil)
+
     p = sub.add_parser("model", help="manage text-to-motion model directories")
     msub = p.add_subparsers(dest="model_command", required=True, metavar="COMMAND")
     p = msub.add_parser("export", help="copy a model directory without training state, optionally as float16")
@@ -167,6 +179,44 @@ def cmd_train_diffusion(args) -> int:
         max_seconds = min(_diffusion_config(args, k).max_seconds for k in LEVELS)
         write_cascade_json(args.out, encoder.id, licence, args.name or f"deepmotion {args.out.name}", max_seconds)
         print(f"wrote text-to-motion model {args.out}")
+    return 0
+
+
+def cmd_train_distil(args) -> int:
+    import shutil
+
+    from deepmotion.engine.assets import default_model_path
+    from deepmotion.engine.cascade import CASCADE_JSON, DENOISERS, PARTS, read_cascade_json
+    from deepmotion.engine.checkpoint import copy_checkpoint
+    from deepmotion.engine.data.dataset import Dataset
+    from deepmotion.engine.device import resolve_device
+    from deepmotion.engine.pipeline import load_cascade
+    from deepmotion.engine.training.diffusion import LatentData
+    from deepmotion.engine.training.distil import DistilConfig, distil_denoiser
+    teacher_dir = args.teacher or default_model_path()
+    dev = resolve_device(args.device)
+    teacher = load_cascade(teacher_dir, dev)
+    meta = read_cascade_json(teacher_dir)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for part in PARTS:  # every part the students do not replace, as the teacher has it
+        sub = meta["parts"][part.key]
+        if part.key not in {DENOISERS[k].key for k in args.levels} and not (args.out / sub).exists():
+            copy_checkpoint(teacher_dir / sub, args.out / sub, part.kind)
+    data = LatentData(Dataset(args.data), teacher.tokenizer, teacher.text_encoder)
+    data.stats = {k: (m.cpu(), s.cpu()) for k, (m, s) in teacher.latent_stats.items()}  # the teacher's normalisation
+    config = json.loads(args.config.read_text()) if args.config else {}
+    for level in args.levels:
+        cfg = DistilConfig.from_dict(config.get(str(level), {}))
+        if args.steps is not None:
+            cfg.steps = args.steps
+        distil_denoiser(data, teacher.denoisers[level], level, args.out / meta["parts"][DENOISERS[level].key], cfg,
+                        args.device)
+    shutil.copy(teacher_dir / CASCADE_JSON, args.out / CASCADE_JSON)
+    if args.name:
+        out_meta = json.loads((args.out / CASCADE_JSON).read_text())
+        out_meta["model_version"] = args.name
+        (args.out / CASCADE_JSON).write_text(json.dumps(out_meta, indent=2))
+    print(f"wrote distilled model {args.out} (levels {' '.join(map(str, args.levels))})")
     return 0
 
 

@@ -74,6 +74,9 @@ class CascadePipeline:
         self.latent_stats = latent_stats
         self.limits = limits or GenerationLimits()
         self.settings = settings or CascadeSettings()
+        for level, model in self.denoisers.items():
+            if model.config.distilled_steps:  # a distilled level takes the steps it was taught (--steps overrides)
+                self.settings.sample_steps[level] = model.config.distilled_steps
         self.schedule = CosineSchedule(self.settings.diffusion_steps)
         self.meta = {"model_version": "deepmotion (unnamed)", "licence": "unknown"}
 
@@ -188,31 +191,26 @@ class CascadePipeline:
         # A model trained with a prefix sees it; every model gets the known latents imposed on its
         # prediction, which is all an untrained one has (inpainting, the baseline).
         given = dict(known=known, known_mask=known_mask) if model.config.prefix and continuing else {}
+        impose = (lambda x0: torch.where(known_mask[..., None], known, x0)) if continuing else (lambda x0: x0)
 
-        def fn(x, t, cond):
-            x0 = model(x, t, cond[0], cond[1], lower, mask, **given)
-            return torch.where(known_mask[..., None], known, x0) if continuing else x0
+        steps = self.settings.sample_steps[level]
+        if model.config.guidance_input:
+            # Guidance distilled into the model: one conditional pass per step at the asked scale.
+            scale = torch.full((b,), float(guidance), device=dev)
+            x0 = ddim_sample(lambda x, t, _: impose(model(x, t, states, tmask, lower, mask, guidance=scale, **given)),
+                             self.schedule, noise.to(dev), None, None, 1.0, steps)
+        else:
+            def fn(x, t, cond):
+                return impose(model(x, t, cond[0], cond[1], lower, mask, **given))
 
-        guided = None
-        if self.settings.batched_guidance:
-            # The conditional and unconditional passes as one batch of 2b: the null text padded to
-            # the prompts' length (padding is masked out, so it attends to the null token alone).
-            null_s = torch.zeros_like(states)
-            null_s[:, :1] = null_states.to(states.dtype)
-            null_m = torch.zeros_like(tmask)
-            null_m[:, :1] = True
-            both_s, both_m = torch.cat([states, null_s]), torch.cat([tmask, null_m])
-            two = lambda v: None if v is None else torch.cat([v, v])  # noqa: E731
-            given2 = {k: two(v) for k, v in given.items()}
+            guided = None
+            if self.settings.batched_guidance:
+                def guided(x, t):
+                    x0_c, x0_u = model.guided_pair(x, t, states, tmask, lower, mask, **given)
+                    return impose(x0_c), impose(x0_u)
 
-            def guided(x, t):
-                x0 = model(two(x), two(t), both_s, both_m, two(lower), two(mask), **given2)
-                if continuing:
-                    x0 = torch.where(two(known_mask)[..., None], two(known), x0)
-                return x0[:b], x0[b:]
-
-        x0 = ddim_sample(fn, self.schedule, noise.to(dev), (states, tmask), (null_states, null_mask), guidance,
-                         self.settings.sample_steps[level], guided)
+            x0 = ddim_sample(fn, self.schedule, noise.to(dev), (states, tmask), (null_states, null_mask), guidance,
+                             steps, guided)
         codes, indices = self._snap(level, x0)
         out = []
         for i, p in enumerate(prompts):

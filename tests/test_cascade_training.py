@@ -53,17 +53,37 @@ def test_a_model_refuses_another_text_encoder(trained, tmp_path):
         load_cascade(copy, text_encoder=load_text_encoder("minilm"))
 
 
+class Interrupted(Exception):
+    pass
+
+
+def interrupt_at(data, step: int):
+    """`data` whose batch for `step` never comes: the run stops there as if killed."""
+    original = data.batch
+
+    def batch(k, *args, **kw):
+        if k == step:
+            raise Interrupted(k)
+        return original(k, *args, **kw)
+    data.batch = batch
+    return original
+
+
 def test_training_resumes_from_its_state(trained, tmp_path):
     from deepmotion.engine.data.dataset import Dataset
     from deepmotion.engine.models.tokenizer import Tokenizer
     from deepmotion.engine.text import load_text_encoder
     from deepmotion.engine.training.diffusion import DiffusionTrainConfig, LatentData, train_denoiser
     data = LatentData(Dataset(trained / "ds"), Tokenizer.load(trained / "tok"), load_text_encoder("minilm"), progress=False)
-    full = DiffusionTrainConfig.from_dict({**TINY_DENOISER, "steps": 4})
-    half = DiffusionTrainConfig.from_dict({**TINY_DENOISER, "steps": 2})
+    full = DiffusionTrainConfig.from_dict({**TINY_DENOISER, "steps": 4, "save_every": 2})
     a = train_denoiser(data, 2, tmp_path / "a", full, "cpu", log=lambda *_: None, progress=False)
-    train_denoiser(data, 2, tmp_path / "b", half, "cpu", log=lambda *_: None, progress=False)
-    b = train_denoiser(data, 2, tmp_path / "b", full, "cpu", log=lambda *_: None, progress=False)
+    original = interrupt_at(data, 3)
+    with pytest.raises(Interrupted):
+        train_denoiser(data, 2, tmp_path / "b", full, "cpu", log=lambda *_: None, progress=False)
+    data.batch = original
+    logs = []
+    b = train_denoiser(data, 2, tmp_path / "b", full, "cpu", log=logs.append, progress=False)
+    assert "resuming level 2 from step 2" in logs
     for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values()):
         assert torch.allclose(pa, pb, atol=1e-6), name
 
@@ -76,3 +96,71 @@ def test_model_export_to_float16_still_generates(trained, tmp_path):
     outs = list(pipe.generate(["a person walks"], [2.0], [0], max_level=1))
     assert np.isfinite(outs[0].features[0]).all()
     assert pipe.limits.max_duration_s == 4.0  # from the training crops, recorded in cascade.json
+
+
+def test_a_distilled_target_is_one_ddim_step_to_where_the_teacher_samples(trained):
+    """A student that predicts the distillation targets exactly samples, in 2 steps, what its
+    teacher samples in 3 guided steps (the sampler's own ddim_sample) from the same noise."""
+    from deepmotion.engine.models.diffusion import CosineSchedule, ddim_sample
+    from deepmotion.engine.training.distil import _ddim, distil_targets, grid
+    pipe = load_cascade(trained / "model")
+    teacher, schedule = pipe.denoisers[1], CosineSchedule()
+    torch.manual_seed(0)
+    b, length = 3, 5
+    x_T = torch.randn(b, length, teacher.config.code_dim)
+    enc = pipe.text_encoder.encode(["a person walks", "a person walks and turns left", "turns right"])
+    mask = torch.ones(b, length, dtype=torch.bool)
+    cond = (enc.states, enc.mask, None, mask)
+    w = torch.tensor([1.0, 2.5, 4.0])
+    with torch.no_grad():
+        target = distil_targets(teacher, schedule, x_T, torch.zeros(b, dtype=torch.long), 2, w, cond)
+        t = grid(2, schedule)
+        one_step = _ddim(x_T, target, schedule.ab(t[0]), schedule.ab(t[1]))
+        # The grid's last point (t = 0): the sampler returns the prediction there.
+        student_sample = distil_targets(teacher, schedule, one_step, torch.ones(b, dtype=torch.long), 2, w, cond)
+        for k in range(b):  # the teacher's sampler, one prompt at a time at its own scale
+            pair = lambda x, tt: teacher.guided_pair(x, tt, enc.states[k:k + 1], enc.mask[k:k + 1], None, mask[k:k + 1])  # noqa: E731
+            sampled = ddim_sample(lambda x, tt, _: pair(x, tt)[0], schedule, x_T[k:k + 1], None, None, float(w[k]), 3,
+                                  guided=pair)
+            assert torch.allclose(student_sample[k:k + 1], sampled, atol=1e-4), (student_sample[k] - sampled[0]).abs().max()
+
+
+def test_distil_cli_writes_a_model_whose_levels_take_their_taught_steps(trained, tmp_path):
+    out = tmp_path / "fast"
+    (tmp_path / "distil.json").write_text(json.dumps({"1": {"student_steps": 2, "steps": 3, "batch": 4},
+                                                      "3": {"student_steps": 1, "steps": 2, "batch": 4}}))
+    assert main(["train", "distil", "--data", str(trained / "ds"), "--teacher", str(trained / "model"), "--out", str(out),
+                 "--config", str(tmp_path / "distil.json"), "--levels", "1", "3", "--name", "tiny fast",
+                 "--device", "cpu"]) == 0
+    pipe = load_cascade(out)
+    assert pipe.meta["model_version"] == "tiny fast"
+    assert pipe.denoisers[1].config.guidance_input and not pipe.denoisers[2].config.guidance_input
+    assert pipe.settings.sample_steps == {1: 2, 2: load_cascade(trained / "model").settings.sample_steps[2], 3: 1}
+    calls = {1: 0, 2: 0, 3: 0}
+    for level, model in pipe.denoisers.items():
+        model.register_forward_hook(lambda m, a, kw, r, level=level: calls.__setitem__(level, calls[level] + 1),
+                                    with_kwargs=True)
+    outs = list(pipe.generate(["a person walks"], [2.0], [1], guidance=3.0))
+    assert all(np.isfinite(o.features[0]).all() for o in outs)
+    assert calls[1] == 2 and calls[3] == 1, "a distilled level: one pass per taught step, no unconditional pass"
+    assert calls[2] == pipe.settings.sample_steps[2], "the teacher's level: one batched cond+uncond pass per step"
+
+
+def test_distillation_resumes_from_its_state(trained, tmp_path):
+    from deepmotion.engine.data.dataset import Dataset
+    from deepmotion.engine.training.diffusion import LatentData
+    from deepmotion.engine.training.distil import DistilConfig, distil_denoiser
+    teacher = load_cascade(trained / "model")
+    data = LatentData(Dataset(trained / "ds"), teacher.tokenizer, teacher.text_encoder, progress=False)
+    cfg = DistilConfig(student_steps=2, steps=4, batch=4, save_every=2)
+    quiet = dict(log=lambda *_: None, progress=False)
+    a = distil_denoiser(data, teacher.denoisers[1], 1, tmp_path / "a", cfg, "cpu", **quiet)
+    original = interrupt_at(data, 3)
+    with pytest.raises(Interrupted):
+        distil_denoiser(data, teacher.denoisers[1], 1, tmp_path / "b", cfg, "cpu", **quiet)
+    data.batch = original
+    logs = []
+    b = distil_denoiser(data, teacher.denoisers[1], 1, tmp_path / "b", cfg, "cpu", log=logs.append, progress=False)
+    assert "resuming distillation of level 1 from step 2" in logs
+    for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values()):
+        assert torch.allclose(pa, pb, atol=1e-6), name

@@ -33,6 +33,11 @@ class DenoiserConfig:
     # Conditioned on a known prefix of latents (continuation of a given motion): a mask channel
     # and the known latents enter beside x_t. False for models trained before continuation.
     prefix: bool = False
+    # Distilled (engine/training/distil.py): the guidance scale is an input, so one forward pass
+    # gives the guided prediction (no unconditional pass), and `distilled_steps` sampling steps
+    # are what it was taught to take (0: not distilled, the pipeline's own step counts).
+    guidance_input: bool = False
+    distilled_steps: int = 0
 
     @classmethod
     def from_dict(cls, d: dict) -> "DenoiserConfig":
@@ -40,6 +45,10 @@ class DenoiserConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+# Guidance scales (1 .. 10) spread over the sinusoid frequencies as timesteps (0 .. 1000) are.
+GUIDANCE_EMBED_SCALE = 100.0
 
 
 def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
@@ -84,6 +93,10 @@ class Denoiser(nn.Module):
         self.out = nn.Linear(c.width, c.code_dim)
         if c.prefix:
             self.known = nn.Linear(c.code_dim + 1, c.width)
+        if c.guidance_input:
+            self.guidance = nn.Sequential(nn.Linear(c.width, c.width), nn.SiLU(), nn.Linear(c.width, c.width))
+            nn.init.zeros_(self.guidance[2].weight)  # a student starts as its teacher's conditional model
+            nn.init.zeros_(self.guidance[2].bias)
 
     def null_condition(self, batch: int, device) -> tuple[torch.Tensor, torch.Tensor]:
         """Text states and mask meaning 'no text', for classifier-free guidance."""
@@ -102,11 +115,28 @@ class Denoiser(nn.Module):
         mask[drop, :1] = null_mask
         return states, mask
 
-    def forward(self, x_t, t, text_states, text_mask, lower=None, mask=None, known=None, known_mask=None):
+    def guided_pair(self, x_t, t, text_states, text_mask, lower=None, mask=None, **given):
+        """The conditional and unconditional predictions as one batch of 2B (classifier-free
+        guidance at half the calls): the null text padded to the prompts' length (padding is
+        masked out, so it attends to the null token alone). -> (x0_cond, x0_uncond)."""
+        b = x_t.shape[0]
+        null_states, null_mask = self.null_condition(b, x_t.device)
+        null_s = torch.zeros_like(text_states)
+        null_s[:, :1] = null_states.to(text_states.dtype)
+        null_m = torch.zeros_like(text_mask)
+        null_m[:, :1] = True
+        two = lambda v: None if v is None else torch.cat([v, v])  # noqa: E731
+        x0 = self(two(x_t), two(t), torch.cat([text_states, null_s]), torch.cat([text_mask, null_m]), two(lower),
+                  two(mask), **{k: two(v) for k, v in given.items()})
+        return x0[:b], x0[b:]
+
+    def forward(self, x_t, t, text_states, text_mask, lower=None, mask=None, known=None, known_mask=None,
+                guidance=None):
         """x_t [B, L, C]; t [B]; text_states [B, S, D]; text_mask [B, S] (True = token);
         lower [B, L, C * (level - 1)] for super-resolution; mask [B, L] (True = real position);
         known [B, L, C] clean latents where known_mask [B, L] is True (the motion this one
-        continues), for models trained with a prefix."""
+        continues), for models trained with a prefix; guidance [B] the classifier-free
+        guidance scale, for distilled models (others ignore it)."""
         c = self.config
         if x_t.shape[1] > c.max_len:
             raise ValueError(f"level-{c.level} sequence of {x_t.shape[1]} latents exceeds max_len {c.max_len}")
@@ -123,6 +153,10 @@ class Denoiser(nn.Module):
                 known_mask = torch.zeros(x_t.shape[:2], dtype=torch.bool, device=x_t.device)
             m = known_mask[..., None].to(x_t.dtype)
             h = h + self.known(torch.cat([known * m, m], dim=-1))
+        if c.guidance_input:
+            if guidance is None:
+                raise ValueError("a guidance-distilled denoiser needs the guidance scale ([B])")
+            h = h + self.guidance(timestep_embedding(guidance * GUIDANCE_EMBED_SCALE, c.width))[:, None]
         text = self.text_proj(text_states)
         pad = None if mask is None else ~mask
         for block in self.blocks:
