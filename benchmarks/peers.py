@@ -120,6 +120,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1: what a 2-core server gives the engine)")
+    ap.add_argument("--model", type=Path, default=None, help="our model directory (default: the shipped one)")
+    ap.add_argument("--compile", action="store_true", help="ours with torch.compile (deepmotion serve --compile)")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -167,7 +169,9 @@ def main(argv=None) -> int:
 
     from deepmotion.engine.assets import default_model_path
     from deepmotion.engine.pipeline import load_cascade
-    pipe = load_cascade(default_model_path())
+    pipe = load_cascade(args.model or default_model_path())
+    if args.compile:
+        pipe.compile()
     prompt = "a person walks forward and waves with the right hand"
     peers["MiniLM text tower (ours, real)"] = time_it(lambda: pipe.text_encoder.encode([prompt]), args.runs)
     firsts, finals = [], []
@@ -180,10 +184,12 @@ def main(argv=None) -> int:
             firsts.append(first)
             finals.append(time.perf_counter() - t0)
     ours = {"in process: first frames": statistics.median(firsts), "in process: final level": statistics.median(finals)}
-    ours.update(through_server(prompt, args.runs))
+    serve_args = (["--model", str(args.model)] if args.model else []) + (["--compile"] if args.compile else [])
+    ours.update(through_server(prompt, args.runs, serve_args))
     lcm4 = peers["MotionLCM, 4 steps + CLIP text"]
     momask_s = peers["MoMask, 10 iterations + residual + CLIP text"]
-    result = {"threads": args.threads, "clip_seconds": 10.0,
+    result = {"threads": args.threads, "clip_seconds": 10.0, "model": pipe.meta.get("model_version"),
+              "compiled": args.compile, "steps": pipe.settings.sample_steps,
               "peers_ms": {k: round(v * 1000, 1) for k, v in peers.items()},
               "ours_ms": {k: round(v * 1000, 1) for k, v in ours.items()},
               "ratios": {
@@ -198,14 +204,14 @@ def main(argv=None) -> int:
     return 0
 
 
-def through_server(prompt: str, runs: int) -> dict:
+def through_server(prompt: str, runs: int, serve_args: list[str]) -> dict:
     """The same request through `deepmotion serve` (its default threads) from this process."""
     import grpc
     from served import served
 
     from deepmotion_client.proto import motion_pb2 as pb
     from deepmotion_client.proto import motion_pb2_grpc as pb_grpc
-    with served() as (port, _):
+    with served(*serve_args) as (port, _):
         stub = pb_grpc.MotionServiceStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
         firsts, finals = [], []
         for seed in range(runs + 1):

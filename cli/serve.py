@@ -25,6 +25,9 @@ def add_commands(sub) -> None:
     p.add_argument("--threads", type=int, default=None,
                    help="torch intra-op threads of the engine (default: one core fewer than the machine has, 1..8; "
                         "the server's own threads need the other)")
+    p.add_argument("--compile", action="store_true",
+                   help="torch.compile the denoisers and warm them up before serving (needs a C++ compiler; "
+                        "about 11%% faster requests, 20-60 s longer start)")
     p.add_argument("--log-format", choices=["text", "json"], default="text",
                    help="log lines as text or JSON objects, each with the request id (default: text)")
     p.set_defaults(func=cmd_serve)
@@ -55,7 +58,10 @@ def cmd_serve(args) -> int:
     model = args.model or default_model_path()
 
     async def run():
-        server = MotionServer(lambda: apply_steps(load_cascade(model, device), args), config)
+        def load():
+            pipe = apply_steps(load_cascade(model, device), args)
+            return pipe.compile(log=lambda m: print(f"deepmotion serve: {m}", flush=True)) if args.compile else pipe
+        server = MotionServer(load, config)
         server.install_signal_handlers()
         port = await server.start()
         print(f"deepmotion serve: ready on {config.host}:{port}", flush=True)
