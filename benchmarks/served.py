@@ -12,9 +12,12 @@ from pathlib import Path
 
 @contextlib.contextmanager
 def served(*args: str):
-    """Start `deepmotion serve --port 0 [args]`; yield (port, pid) once it is ready."""
+    """Start `deepmotion serve --port 0 [args]`; yield (port, pid) once it is ready. The server's
+    log goes to the file DEEPMOTION_SERVE_LOG names, if set (per-request timings, errors)."""
+    log = os.environ.get("DEEPMOTION_SERVE_LOG")
+    err = open(log, "w") if log else subprocess.DEVNULL
     proc = subprocess.Popen([sys.executable, "-m", "deepmotion.cli", "serve", "--port", "0", "--device", "cpu", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            stdout=subprocess.PIPE, stderr=err, text=True,
                             env=dict(os.environ, PYTHONUNBUFFERED="1"))
     try:
         port = None
@@ -28,6 +31,8 @@ def served(*args: str):
     finally:
         proc.terminate()
         proc.wait(30)
+        if log:
+            err.close()
 
 
 def rss_mb(pid: int | str = "self") -> float:

@@ -16,8 +16,8 @@ def add_model(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", "--checkpoint", dest="model", type=Path, default=None,
                    help="model directory (default: the shipped model)")
     p.add_argument("--steps", type=int, nargs="+", default=None, metavar="N",
-                   help="sampling steps per level (default 8 4 4; 20 10 10 is the slower setting the model "
-                        "was first measured at): fewer is faster "
+                   help="sampling steps per level (default 8 4 4, or the steps a distilled level was taught; "
+                        "20 10 10 is the slower setting the model was first measured at): fewer is faster "
                         "(docs/RESULTS.md, 'Sampling steps')")
 
 

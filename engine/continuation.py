@@ -246,6 +246,33 @@ def history_frames(n: int, room: int | None = None) -> int:
 
 def encode_history(motion: Motion, tokenizer, room: int | None = None) -> EncodedHistory:
     """The motion's last frames (canonical skeleton, model fps) as latents of every level."""
+    return encode_histories([motion], tokenizer, [room])[0]
+
+
+def encode_histories(motions: list[Motion], tokenizer, rooms: list[int | None]) -> list[EncodedHistory]:
+    """encode_history for several motions, the tokenizer run once per history length (a batch
+    of sessions' prompt changes mostly shares the longest one): one call instead of one each."""
+    windows = [_history_window(m, room) for m, room in zip(motions, rooms)]
+    indices: list[list[torch.Tensor] | None] = [None] * len(windows)
+    for h in sorted({w.num_frames for w in windows}):
+        group = [i for i, w in enumerate(windows) if w.num_frames == h]
+        feats = torch.tensor(np.stack([dmv1.encode(windows[i]) for i in group]), device=tokenizer.device)
+        codes = tokenizer.encode(feats)
+        for j, i in enumerate(group):
+            indices[i] = [c[j] for c in codes]
+    out = []
+    for recent, idx in zip(windows, indices):
+        last = recent.local_rotations[-1]
+        root = recent.root_positions.astype(np.float64)
+        out.append(EncodedHistory(recent.num_frames, idx, root[-1], float(dmv1.heading_yaw(last[0])), heading_free(last),
+                                  root[-1] - root[-2], heading_free(recent.local_rotations[-2]),
+                                  float(dmv1.heading_yaw(recent.local_rotations[-2][0])),
+                                  root[-2:].copy(), recent.local_rotations[-2:].astype(np.float64)))
+    return out
+
+
+def _history_window(motion: Motion, room: int | None) -> Motion:
+    """The history's last whole steps the model uses (history_frames), or the request error."""
     h = history_frames(motion.num_frames, room)
     if h < HISTORY_STEP:
         if motion.num_frames >= HISTORY_STEP:
@@ -253,14 +280,7 @@ def encode_history(motion: Motion, tokenizer, room: int | None = None) -> Encode
                                              f"fewer than the {HISTORY_STEP} a history needs; ask for a shorter piece")
         raise RequestError("history", f"{motion.num_frames} frames; at least {HISTORY_STEP} "
                                       f"({HISTORY_STEP / dmv1.FPS:g} s at {dmv1.FPS:g} fps) are needed")
-    recent = Motion(motion.skeleton, motion.root_positions[-h:], motion.local_rotations[-h:], motion.fps)
-    feats = torch.tensor(dmv1.encode(recent)[None], device=tokenizer.device)
-    indices = [i[0] for i in tokenizer.encode(feats)]
-    last = recent.local_rotations[-1]
-    root = recent.root_positions.astype(np.float64)
-    return EncodedHistory(h, indices, root[-1], float(dmv1.heading_yaw(last[0])), heading_free(last), root[-1] - root[-2],
-                          heading_free(recent.local_rotations[-2]), float(dmv1.heading_yaw(recent.local_rotations[-2][0])),
-                          root[-2:].copy(), recent.local_rotations[-2:].astype(np.float64))
+    return Motion(motion.skeleton, motion.root_positions[-h:], motion.local_rotations[-h:], motion.fps)
 
 
 def history_motion(history) -> Motion | None:

@@ -15,7 +15,7 @@ from typing import Iterator
 import numpy as np
 import torch
 
-from .continuation import EncodedHistory, Placement, encode_history
+from .continuation import EncodedHistory, Placement, encode_histories
 from .cascade import DENOISERS, LENGTH, LEVELS, STRIDES, TOKENIZER, lower_condition, read_cascade_json
 from .models.denoiser import Denoiser, LengthPredictor
 from .models.diffusion import DIFFUSION_STEPS, CosineSchedule, ddim_sample
@@ -155,13 +155,17 @@ class CascadePipeline:
         except TextInputError as e:
             raise RequestError("text", str(e)) from None
         seconds = self.durations_for(texts, durations, enc.pooled.to(self.device))
+        frame_counts = [max(2, int(round(s * dmv1.FPS))) for s in seconds]
+        encoded: list[EncodedHistory | None] = [None] * len(texts)
+        given = [i for i in range(len(texts)) if histories is not None and histories[i] is not None]
+        if given:
+            for i, h in zip(given, encode_histories([histories[i] for i in given], self.tokenizer,
+                                                    [self.max_frames - frame_counts[i] for i in given])):
+                encoded[i] = h
         out = []
         for i, text in enumerate(texts):
             n = int(enc.mask[i].sum())
-            frames = max(2, int(round(seconds[i] * dmv1.FPS)))
-            history = None
-            if histories is not None and histories[i] is not None:
-                history = encode_history(histories[i], self.tokenizer, self.max_frames - frames)
+            frames, history = frame_counts[i], encoded[i]
             before = history.frames if history else 0
             out.append(PromptState(text, frames, self.tokenizer.model.pad_length(before + frames),
                                    enc.states[i, :n].to(self.device),
@@ -230,12 +234,19 @@ class CascadePipeline:
             x0 = ddim_sample(fn, self.schedule, noise.to(dev), (states, tmask), (null_states, null_mask), guidance,
                              steps, guided)
         codes, indices = self._snap(level, x0)
-        out = []
         for i, p in enumerate(prompts):
             n = p.own // stride
             p.codes[level], p.indices[level] = codes[i, :n], indices[i, :n]
-            idx = [p.indices[k][None] for k in range(1, level + 1)]
-            decoded = self.tokenizer.decode(idx, level)[0].float().cpu().numpy()
+        # One decoder call per padded length (a batch of sessions' pieces mostly shares one).
+        decoded_by_prompt: list[np.ndarray | None] = [None] * b
+        for own in sorted({p.own for p in prompts}):
+            group = [i for i, p in enumerate(prompts) if p.own == own]
+            idx = [torch.stack([prompts[i].indices[k] for i in group]) for k in range(1, level + 1)]
+            decoded = self.tokenizer.decode(idx, level).float().cpu().numpy()
+            for j, i in enumerate(group):
+                decoded_by_prompt[i] = decoded[j]
+        out = []
+        for p, decoded in zip(prompts, decoded_by_prompt):
             before = p.history.frames if p.history else 0
             p.placement = p.history.placement(decoded) if p.history else Placement()
             out.append(decoded[before: before + p.frames])

@@ -58,6 +58,20 @@ def test_new_frames_start_where_the_history_leaves_off(tiny):
     assert abs(np.angle(np.exp(1j * (place.heading - last_heading)))) < 0.5
 
 
+def test_a_continuation_gives_the_same_frames_alone_and_in_a_batch(tiny):
+    """Histories are encoded and pieces decoded in one call per length: company changes nothing."""
+    a, b = walking_motion(40, turn=0.2, seed=1), walking_motion(40, turn=-0.4, seed=2)
+    short = walking_motion(12, seed=3)
+    alone = list(tiny.generate(["a person walks"], [1.6], [4], histories=[a]))
+    batched = list(tiny.generate(["a person walks and turns left", "a person walks", "a person walks", "a person walks"],
+                                 [2.0, 1.6, 1.6, 1.2], [9, 4, 5, 6], histories=[b, a, short, None]))
+    for x, y in zip(alone, batched):
+        np.testing.assert_allclose(x.features[0], y.features[1], atol=1e-4)
+        place_x, place_y = x.placements[0].place(x.features[0]), y.placements[1].place(y.features[1])
+        np.testing.assert_allclose(place_x.root_positions, place_y.root_positions, atol=1e-4)
+    assert not np.allclose(batched[-1].features[0][:32], batched[-1].features[1][:32])
+
+
 def test_too_short_a_history_is_a_request_error(tiny):
     with pytest.raises(RequestError, match=rf"^history: 5 frames; at least {HISTORY_STEP}"):
         list(tiny.generate(["a person walks"], [1.0], [0], histories=[walking_motion(5)]))
