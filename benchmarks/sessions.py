@@ -24,8 +24,10 @@ PROMPTS = ["a person walks forward", "a person waves with the right hand", "some
 
 
 class LiveSession(threading.Thread):
-    def __init__(self, address: str, seconds: float, every: float, lead: float, piece: float, seed: int):
+    def __init__(self, address: str, seconds: float, every: float, lead: float, piece: float, seed: int,
+                 offset: float = 0.0):
         super().__init__(daemon=True)
+        self.offset = offset
         self.address, self.seconds, self.every, self.lead, self.piece, self.seed = address, seconds, every, lead, piece, seed
         self.latencies: list[float] = []   # prompt change -> first new level-1 frames (s)
         self.underruns = 0
@@ -39,7 +41,7 @@ class LiveSession(threading.Thread):
                 s = MotionSession(client, piece_s=self.piece, lead_s=self.lead, seed=self.seed)
                 s._generate(PROMPTS[self.seed % len(PROMPTS)], 0)
                 start = time.perf_counter()
-                next_prompt, k, starved = self.every, 1, False
+                next_prompt, k, starved = self.every + self.offset, 1, False
                 while (now := time.perf_counter() - start) < self.seconds:
                     s.playhead = int(now * 20)
                     if s.playhead >= s.frames:
@@ -60,16 +62,18 @@ class LiveSession(threading.Thread):
             self.error = repr(e)
 
 
-def run(server_args: list[str], sessions: int, seconds: float, every: float, lead: float, piece: float) -> dict:
+def run(server_args: list[str], sessions: int, seconds: float, every: float, lead: float, piece: float,
+        stagger: bool = False) -> dict:
     from served import served
     with served("--max-batch", "16", "--max-queue", "64", *server_args) as (port, _):
-        threads = [LiveSession(f"127.0.0.1:{port}", seconds, every, lead, piece, seed=i) for i in range(sessions)]
+        threads = [LiveSession(f"127.0.0.1:{port}", seconds, every, lead, piece, seed=i,
+                               offset=every * i / sessions if stagger else 0.0) for i in range(sessions)]
         for t in threads:
             t.start()
         for t in threads:
             t.join(seconds + 120)
     lat = sorted(x for t in threads for x in t.latencies)
-    return {"sessions": sessions, "prompt_changes": len(lat),
+    return {"sessions": sessions, "prompt_changes": len(lat), "staggered": stagger, "server_args": server_args,
             "prompt_change_to_first_frames_s": {"median": statistics.median(lat) if lat else None,
                                                 "p95": lat[int(0.95 * (len(lat) - 1))] if lat else None},
             "underruns": sum(t.underruns for t in threads), "errors": [t.error for t in threads if t.error]}
@@ -83,10 +87,13 @@ def main(argv=None) -> int:
     ap.add_argument("--every", type=float, default=5.0, help="seconds between prompt changes per session")
     ap.add_argument("--lead", type=float, default=1.2)
     ap.add_argument("--piece", type=float, default=4.0)
+    ap.add_argument("--text-cache", type=int, default=256, help="the server's --text-cache (0: every prompt encoded)")
+    ap.add_argument("--stagger", action="store_true",
+                    help="spread the sessions' prompt changes over the interval (default: all change at once)")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
-    server_args = ["--model", str(args.model)] if args.model else []
-    rows = [run(server_args, n, args.seconds, args.every, args.lead, args.piece) for n in args.sessions]
+    server_args = (["--model", str(args.model)] if args.model else []) + ["--text-cache", str(args.text_cache)]
+    rows = [run(server_args, n, args.seconds, args.every, args.lead, args.piece, args.stagger) for n in args.sessions]
     for r in rows:
         p = r["prompt_change_to_first_frames_s"]
         print(f"{r['sessions']} session(s): {r['prompt_changes']} prompt changes, first new frames median "

@@ -25,6 +25,8 @@ def add_commands(sub) -> None:
     p.add_argument("--threads", type=int, default=None,
                    help="torch intra-op threads of the engine (default: one core fewer than the machine has, 1..8; "
                         "the server's own threads need the other)")
+    p.add_argument("--text-cache", type=int, default=256, metavar="N",
+                   help="encoded prompts kept for reuse (sessions repeat their idle prompt; 0: off; default 256)")
     p.add_argument("--compile", action="store_true",
                    help="torch.compile the denoisers and warm them up before serving (needs a C++ compiler; "
                         "about 11%% faster requests, 20-60 s longer start)")
@@ -60,6 +62,7 @@ def cmd_serve(args) -> int:
     async def run():
         def load():
             pipe = apply_steps(load_cascade(model, device), args)
+            pipe.settings.text_cache = max(0, args.text_cache)
             return pipe.compile(log=lambda m: print(f"deepmotion serve: {m}", flush=True)) if args.compile else pipe
         server = MotionServer(load, config)
         server.install_signal_handlers()

@@ -9,6 +9,7 @@ prompt gives the same motion alone or in a batch.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -62,6 +63,9 @@ class CascadeSettings:
     diffusion_steps: int = DIFFUSION_STEPS
     # Classifier-free guidance as one batched forward pass per step (see ddim_sample).
     batched_guidance: bool = True
+    # Encoded prompts kept (least recently used dropped): sessions repeat their idle prompt and
+    # games their commands, and a batch of 8 spends ~20 ms encoding text. 0 turns it off.
+    text_cache: int = 256
 
 
 class CascadePipeline:
@@ -150,11 +154,8 @@ class CascadePipeline:
                 histories: list | None = None) -> list["PromptState"]:
         """Encode the prompts (and the motions they continue), predict the lengths not given,
         fix each one's random stream. Runs on the engine thread: all of it is model work."""
-        try:
-            enc = self.text_encoder.encode(list(texts))
-        except TextInputError as e:
-            raise RequestError("text", str(e)) from None
-        seconds = self.durations_for(texts, durations, enc.pooled.to(self.device))
+        states, pooled = self._encode_texts(list(texts))
+        seconds = self.durations_for(texts, durations, pooled.to(self.device))
         frame_counts = [max(2, int(round(s * dmv1.FPS))) for s in seconds]
         encoded: list[EncodedHistory | None] = [None] * len(texts)
         given = [i for i in range(len(texts)) if histories is not None and histories[i] is not None]
@@ -164,14 +165,33 @@ class CascadePipeline:
                 encoded[i] = h
         out = []
         for i, text in enumerate(texts):
-            n = int(enc.mask[i].sum())
             frames, history = frame_counts[i], encoded[i]
             before = history.frames if history else 0
             out.append(PromptState(text, frames, self.tokenizer.model.pad_length(before + frames),
-                                   enc.states[i, :n].to(self.device),
+                                   states[i].to(self.device),
                                    torch.Generator(device="cpu").manual_seed(generator_seed(seeds[i])),
                                    history=history))
         return out
+
+    def _encode_texts(self, texts: list[str]) -> tuple[list[torch.Tensor], torch.Tensor]:
+        """Each prompt's token states [n, D] and the pooled vectors [B, D]; prompts seen lately
+        come from the cache, the rest are encoded as one batch."""
+        cache = self.__dict__.setdefault("_texts", OrderedDict())
+        todo = sorted({t for t in texts if t not in cache})
+        if todo:
+            try:
+                self.text_encoder.check(texts)  # errors name the prompt's own index
+                enc = self.text_encoder.encode(todo)
+            except TextInputError as e:
+                raise RequestError("text", str(e)) from None
+            for i, text in enumerate(todo):
+                cache[text] = (enc.states[i, :int(enc.mask[i].sum())], enc.pooled[i])
+        found = [cache[t] for t in texts]
+        for t in texts:
+            cache.move_to_end(t)
+        while len(cache) > self.settings.text_cache:
+            cache.popitem(last=False)
+        return [s for s, _ in found], torch.stack([p for _, p in found])
 
     @torch.no_grad()
     def run_level(self, prompts: list["PromptState"], level: int, guidance: float) -> list[np.ndarray]:

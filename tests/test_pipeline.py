@@ -91,3 +91,22 @@ def test_compiled_denoisers_give_the_eager_frames(tmp_path):
         b = list(compiled.generate(["a person walks and turns left"], [1.6], [5], **kw))
         for x, y in zip(a, b):
             assert np.allclose(x.features[0], y.features[0], atol=1e-3), np.abs(x.features[0] - y.features[0]).max()
+
+
+def test_prompts_seen_lately_are_not_encoded_again_and_the_cache_is_bounded(pipeline):
+    calls = []
+    encode = pipeline.text_encoder.encode
+    pipeline.text_encoder.encode = lambda texts: calls.append(list(texts)) or encode(texts)
+    old = pipeline.settings.text_cache
+    try:
+        pipeline.settings.text_cache = 2
+        first = list(pipeline.generate(["a person jumps high"], [2.0], [3], max_level=1))
+        again = list(pipeline.generate(["a person jumps high", "a person sits"], [2.0, 2.0], [3, 4], max_level=1))
+        assert calls == [["a person jumps high"], ["a person sits"]]
+        np.testing.assert_allclose(first[0].features[0], again[0].features[0], atol=1e-4)
+        list(pipeline.generate(["a person kicks"], [2.0], [5], max_level=1))  # drops the least recent
+        list(pipeline.generate(["a person jumps high"], [2.0], [3], max_level=1))
+        assert calls[-1] == ["a person jumps high"]
+    finally:
+        pipeline.text_encoder.encode = encode
+        pipeline.settings.text_cache = old
