@@ -131,7 +131,6 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1: what a 2-core server gives the engine)")
     ap.add_argument("--model", type=Path, default=None, help="our model directory (default: the shipped one)")
-    ap.add_argument("--compile", action="store_true", help="ours with torch.compile (deepmotion serve --compile)")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -180,8 +179,6 @@ def main(argv=None) -> int:
     from deepmotion.engine.assets import default_model_path
     from deepmotion.engine.pipeline import load_cascade
     pipe = load_cascade(args.model or default_model_path())
-    if args.compile:
-        pipe.compile()
     prompt = PROMPTS[0]
     peers["MiniLM text tower (ours, real)"] = time_it(lambda: pipe.text_encoder.encode([prompt]), args.runs)
     firsts, finals = [], []
@@ -194,12 +191,12 @@ def main(argv=None) -> int:
             firsts.append(first)
             finals.append(time.perf_counter() - t0)
     ours = {"in process: first frames": statistics.median(firsts), "in process: final level": statistics.median(finals)}
-    serve_args = (["--model", str(args.model)] if args.model else []) + (["--compile"] if args.compile else [])
+    serve_args = ["--model", str(args.model)] if args.model else []
     ours.update(through_server(args.runs, serve_args))
     lcm4 = peers["MotionLCM, 4 steps + CLIP text"]
     momask_s = peers["MoMask, 10 iterations + residual + CLIP text"]
     result = {"threads": args.threads, "clip_seconds": 10.0, "model": pipe.meta.get("model_version"),
-              "compiled": args.compile, "steps": pipe.settings.sample_steps,
+              "steps": pipe.settings.sample_steps,
               "peers_ms": {k: round(v * 1000, 1) for k, v in peers.items()},
               "ours_ms": {k: round(v * 1000, 1) for k, v in ours.items()},
               "ratios": {

@@ -27,9 +27,6 @@ def add_commands(sub) -> None:
                         "the server's own threads need the other)")
     p.add_argument("--text-cache", type=int, default=256, metavar="N",
                    help="encoded prompts kept for reuse (sessions repeat their idle prompt; 0: off; default 256)")
-    p.add_argument("--compile", action="store_true",
-                   help="torch.compile the denoisers and warm them up before serving (needs a C++ compiler; "
-                        "about 11%% faster requests, 20-60 s longer start)")
     p.add_argument("--log-format", choices=["text", "json"], default="text",
                    help="log lines as text or JSON objects, each with the request id (default: text)")
     p.set_defaults(func=cmd_serve)
@@ -63,7 +60,7 @@ def cmd_serve(args) -> int:
         def load():
             pipe = apply_steps(load_cascade(model, device), args)
             pipe.settings.text_cache = max(0, args.text_cache)
-            return pipe.compile(log=lambda m: print(f"deepmotion serve: {m}", flush=True)) if args.compile else pipe
+            return pipe
         server = MotionServer(load, config)
         server.install_signal_handlers()
         port = await server.start()

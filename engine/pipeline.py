@@ -103,24 +103,6 @@ class CascadePipeline:
         return self.tokenizer.device
 
     # ---- requests ---------------------------------------------------------------------
-    def compile(self, log=lambda *_: None) -> "CascadePipeline":
-        """Compile every denoiser with torch.compile (dynamic shapes) and warm it up on the shapes
-        requests take (short and long clips, one and two prompts, a continuation), so no request
-        pays for compilation. Why opt-in: on this 2-core CPU it saves about 11% of a request
-        (docs/RESULTS.md) but costs 20-60 s at start and needs a C++ compiler."""
-        import time
-        t0 = time.perf_counter()
-        for model in self.denoisers.values():
-            model.compile(dynamic=True)
-        lo, hi = self.limits.min_duration_s, self.limits.max_duration_s
-        for texts, seconds in ((["a person walks"], [hi]), (["a person waves", "a person walks"], [lo, hi / 2]),
-                               (["a person jumps"], [lo])):
-            outs = list(self.generate(texts, seconds, list(range(len(texts)))))
-        history = outs[-1].motion(0)
-        list(self.generate(["a person walks"], [hi / 2], [0], histories=[history]))
-        log(f"compiled the denoisers and warmed them up in {time.perf_counter() - t0:.0f} s")
-        return self
-
     def validate(self, request: GenerationRequest) -> GenerationRequest:
         """The one validation of a request (fields, then what the text encoder can take);
         returns it with the model's defaults resolved. Raises RequestError naming the field."""
