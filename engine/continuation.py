@@ -21,7 +21,11 @@ from .cascade import STRIDES
 from .representation import dmv1
 from .request import RequestError
 
-MAX_HISTORY_S = 3.2
+# Seconds of history the model continues. 1.6 rather than 3.2: a timeline segment after a walk
+# followed its own text in 4.12 of 7 probes (8 seeds) against 3.88 with 3.2 s (a single prompt:
+# 4.08), seams scored the same, real takes continued at their own speed as well (mean speed
+# error over the next 2 s 0.34 against 0.40 m/s), and a continuation's latents are 22% shorter.
+MAX_HISTORY_S = 1.6
 HISTORY_STEP = STRIDES[1]  # history is used in whole level-1 tokens (0.4 s at 20 fps)
 
 

@@ -21,7 +21,7 @@ def tiny(tmp_path_factory):
 
 def test_history_is_used_in_whole_level_one_tokens_up_to_the_limit():
     assert history_frames(7) == 0 and history_frames(8) == 8 and history_frames(30) == 24
-    assert history_frames(1000) == 64
+    assert history_frames(1000) == 32
 
 
 def test_history_latents_are_the_known_prefix_at_every_level(tiny):
