@@ -164,3 +164,28 @@ def test_distillation_resumes_from_its_state(trained, tmp_path):
     assert "resuming distillation of level 1 from step 2" in logs
     for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values()):
         assert torch.allclose(pa, pb, atol=1e-6), name
+
+
+def test_a_prefix_teacher_distils_into_a_student_that_continues(trained, tmp_path):
+    """A teacher trained with a prefix channel: the student keeps the channel, learns with known
+    prefixes imposed on the teacher as at sampling, and continues a given motion."""
+    from deepmotion.engine.data.dataset import Dataset
+    from deepmotion.engine.training.diffusion import DiffusionTrainConfig, LatentData, train_denoiser
+    from deepmotion.engine.training.distil import DistilConfig, distil_denoiser
+    from motion_fixtures import walking_motion
+    base = load_cascade(trained / "model")
+    data = LatentData(Dataset(trained / "ds"), base.tokenizer, base.text_encoder, progress=False)
+    quiet = dict(log=lambda *_: None, progress=False)
+    teacher = train_denoiser(data, 1, tmp_path / "teacher", DiffusionTrainConfig.from_dict(
+        {**TINY_DENOISER, "steps": 2, "prefix_prob": 0.7}), "cpu", **quiet)
+    seen = []
+    original = teacher.forward
+    teacher.forward = lambda *a, **kw: seen.append(kw.get("known_mask")) or original(*a, **kw)
+    student = distil_denoiser(data, teacher, 1, tmp_path / "student", DistilConfig(student_steps=2, steps=3, batch=8),
+                              "cpu", **quiet)
+    assert student.config.prefix and student.config.guidance_input
+    assert any(m is not None and bool(m.any()) for m in seen), "the teacher saw known prefixes"
+    base.denoisers[1] = student.eval()
+    base.settings.sample_steps[1] = 2
+    out = list(base.generate(["a person walks"], [1.6], [0], histories=[walking_motion(24)], max_level=1))
+    assert np.isfinite(out[0].features[0]).all() and len(out[0].features[0]) == 32

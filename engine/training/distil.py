@@ -13,7 +13,8 @@ sample, so requests keep their own scale.
 The grids are nested: a student of N steps sits on every other point of the teacher's 2N - 1
 (the sampler's linspace(T - 1, 0, n) grids), so the teacher is its own 2N - 1-step sampler.
 Batches are the training batches of the cascade (LatentData), normalised with the teacher's
-latent statistics; training state is resumable like every other stage.
+latent statistics, with known prefixes (continuations) as the teacher was trained; training
+state is resumable like every other stage.
 """
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ class DistilConfig:
     max_guidance: float = 5.0
     save_every: int = 100
     seed: int = 0
+    # Continuation: this share of samples carries a known prefix of its own clip, imposed on the
+    # teacher's predictions as sampling imposes it and given to the student (a teacher trained
+    # with a prefix channel sees it too). -1: 0.5 for a teacher with a prefix channel, else 0.
+    prefix_prob: float = -1.0
+    max_prefix_s: float = 1.6
 
     @classmethod
     def from_dict(cls, d: dict) -> "DistilConfig":
@@ -77,9 +83,12 @@ def _ddim(x, x0, ab, ab_next):
     return ab_next.sqrt() * x0 + (1 - ab_next).sqrt() * eps
 
 
-def distil_targets(teacher: Denoiser, schedule: CosineSchedule, x_t, i, n_student, w, cond) -> torch.Tensor:
+def distil_targets(teacher: Denoiser, schedule: CosineSchedule, x_t, i, n_student, w, cond,
+                   known=None, known_mask=None) -> torch.Tensor:
     """The x0 each sample's single student step must predict from x_t at student grid index
-    `i` [B] to land where two guided teacher steps land (the teacher's guided x0 on the last point)."""
+    `i` [B] to land where two guided teacher steps land (the teacher's guided x0 on the last point).
+    `known` latents where `known_mask` is True are imposed on every teacher prediction, as the
+    sampler imposes a continuation's history."""
     coarse, fine = grid(n_student, schedule).to(x_t.device), grid(2 * n_student - 1, schedule).to(x_t.device)
     last = i == n_student - 1
     nxt = torch.clamp(i + 1, max=n_student - 1)
@@ -88,9 +97,12 @@ def distil_targets(teacher: Denoiser, schedule: CosineSchedule, x_t, i, n_studen
     ab = lambda t: schedule.ab(t).view(shape)  # noqa: E731
     wv = w.view(shape)
 
+    given = dict(known=known, known_mask=known_mask) if teacher.config.prefix and known_mask is not None else {}
+
     def guided(x, t):
-        c, u = teacher.guided_pair(x, t, *cond)
-        return u + wv * (c - u)
+        c, u = teacher.guided_pair(x, t, *cond, **given)
+        x0 = u + wv * (c - u)
+        return x0 if known_mask is None else torch.where(known_mask[..., None], known, x0)
 
     x0_a = guided(x_t, t_i)
     x_mid = _ddim(x_t, x0_a, ab(t_i), ab(t_mid))
@@ -112,10 +124,10 @@ def distil_denoiser(data: LatentData, teacher: Denoiser, level: int, out: Path, 
     student = student_of(teacher, cfg.student_steps).to(dev).train()
     opt = torch.optim.AdamW(student.parameters(), lr=cfg.lr, weight_decay=0.0)
     schedule = CosineSchedule()
-    # Batches as the cascade trains: no caption dropout (the student learns guided predictions),
-    # no prefix (continuation imposes known latents on the prediction at sampling time).
+    # Batches as the cascade trains, without caption dropout (the student learns guided predictions).
+    prefix_prob = cfg.prefix_prob if cfg.prefix_prob >= 0 else (0.5 if teacher.config.prefix else 0.0)
     batches = DiffusionTrainConfig(max_seconds=cfg.max_seconds, cond_drop=0.0, lower_noise=cfg.lower_noise,
-                                   seed=cfg.seed, prefix_prob=0.0)
+                                   seed=cfg.seed, prefix_prob=prefix_prob, max_prefix_s=cfg.max_prefix_s)
     out = Path(out)
     state_dir = out / "train_state"
     start, history = 0, []
@@ -135,10 +147,11 @@ def distil_denoiser(data: LatentData, teacher: Denoiser, level: int, out: Path, 
         t_i = grid(cfg.student_steps, schedule).to(dev)[i]
         x_t = schedule.add_noise(b["x0"], b["noise"], t_i)
         cond = (b["states"], b["tmask"], b["lower"], b["mask"])
+        known = b["known"] if bool(b["known"].any()) else None
         with torch.no_grad():
-            target = distil_targets(teacher, schedule, x_t, i, cfg.student_steps, w, cond)
-        pred = student(x_t, t_i, *cond, guidance=w)
-        m = b["mask"][..., None].float()
+            target = distil_targets(teacher, schedule, x_t, i, cfg.student_steps, w, cond, b["x0"], known)
+        pred = student(x_t, t_i, *cond, known=b["x0"], known_mask=b["known"], guidance=w)
+        m = (b["mask"] & ~b["known"])[..., None].float()  # the known prefix is given, not learned
         loss = ((pred - target) ** 2 * m).sum() / (m.sum() * pred.shape[-1])
         opt.zero_grad(set_to_none=True)
         loss.backward()
