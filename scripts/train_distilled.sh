@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Distils the shipped model into students that sample in 4 / 2 / 2 steps with guidance inside
+# Distils a cascade into students that sample in 4 / 2 / 2 steps with guidance inside
 # (engine/training/distil.py; issue 16): each DDIM step of a student learns to land where two
-# guided steps of its teacher land. Resumable: run it again after an interruption and each
-# level continues from runs/distilled/<part>/train_state (finished levels are kept; LEVELS="2 3"
-# does the rest). About 25 minutes on 2 CPU cores.
+# guided steps of its teacher land; a teacher trained to continue a prefix passes that on.
+# The shipped 0.4.0 is the continuation-trained 0.2.0 (scripts/train_continuation.sh, which
+# writes runs/cascade-continuation) distilled: TEACHER=runs/cascade-continuation (the default
+# here). Resumable: run it again after an interruption and each level continues from
+# $OUT/<part>/train_state (LEVELS="2 3" does the rest). About 20 minutes on 2 CPU cores.
 #   nohup bash scripts/train_distilled.sh > runs/train-distilled.log 2>&1 &
 # Installed as the default model only after its probes and evaluation are checked:
-#   .venv/bin/deepmotion model export --model runs/distilled --out engine/assets/default --dtype float16
+#   .venv/bin/deepmotion model export --model runs/distilled-0.4.0 --out engine/assets/default --dtype float16
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/training_setup.sh
-TEACHER=${TEACHER:-engine/assets/default}
+TEACHER=${TEACHER:-$RUNS/cascade-continuation}
+OUT=${OUT:-$RUNS/distilled-0.4.0}
+NAME=${NAME:-deepmotion-default 0.4.0}
 LEVELS=${LEVELS:-1 2 3}
-time .venv/bin/deepmotion train distil --data "$DATA" --teacher "$TEACHER" --out "$RUNS/distilled" \
-  --config configs/distil-default.json --levels $LEVELS --device "$DEVICE" --name "deepmotion-default 0.3.0"
+time .venv/bin/deepmotion train distil --data "$DATA" --teacher "$TEACHER" --out "$OUT" \
+  --config configs/distil-default.json --levels $LEVELS --device "$DEVICE" --name "$NAME"
