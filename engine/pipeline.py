@@ -78,6 +78,7 @@ class CascadePipeline:
         self.latent_stats = latent_stats
         self.limits = limits or GenerationLimits()
         self.settings = settings or CascadeSettings()
+        self._texts: OrderedDict[str, tuple[torch.Tensor, torch.Tensor]] = OrderedDict()  # text -> (states, pooled)
         for level, model in self.denoisers.items():
             if model.config.distilled_steps:  # a distilled level takes the steps it was taught (--steps overrides)
                 self.settings.sample_steps[level] = model.config.distilled_steps
@@ -158,7 +159,7 @@ class CascadePipeline:
     def _encode_texts(self, texts: list[str]) -> tuple[list[torch.Tensor], torch.Tensor]:
         """Each prompt's token states [n, D] and the pooled vectors [B, D]; prompts seen lately
         come from the cache, the rest are encoded as one batch."""
-        cache = self.__dict__.setdefault("_texts", OrderedDict())
+        cache = self._texts
         todo = sorted({t for t in texts if t not in cache})
         if todo:
             try:

@@ -46,6 +46,18 @@ def save_state(state_dir: Path, modules: dict[str, torch.nn.Module], opt: torch.
     (state_dir / "state.json").write_text(json.dumps({"step": step, "history": history}, indent=1))
 
 
+def resume(out, modules: dict[str, torch.nn.Module], opt: torch.optim.Optimizer, log,
+           message: str = "resuming from step {step}") -> tuple[Path, int, list]:
+    """OUT/train_state, and the step and history to continue from: the saved ones (logged with
+    `message`) when an earlier run left state there, else step 0."""
+    state_dir = Path(out) / "train_state"
+    if not (state_dir / "state.safetensors").exists():
+        return state_dir, 0, []
+    step, history = load_state(state_dir, modules, opt)
+    log(message.format(step=step, state_dir=state_dir))
+    return state_dir, step, history
+
+
 def load_state(state_dir: Path, modules: dict[str, torch.nn.Module], opt: torch.optim.Optimizer) -> tuple[int, list]:
     tensors = load_file(str(state_dir / "state.safetensors"))
     for mname, module in modules.items():

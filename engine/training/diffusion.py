@@ -29,7 +29,7 @@ from ..models.diffusion import DIFFUSION_STEPS, CosineSchedule
 from ..models.tokenizer import Tokenizer
 from ..representation import dmv1
 from ..text import TextEncoder
-from .common import cosine_lr, load_state, save_state
+from .common import cosine_lr, resume, save_state
 from .windows import hold_pad
 
 
@@ -167,11 +167,7 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.01)
     schedule = CosineSchedule()
     out = Path(out)
-    state_dir = out / "train_state"
-    start, history = 0, []
-    if (state_dir / "state.safetensors").exists():
-        start, history = load_state(state_dir, modules, opt)
-        log(f"resuming level {level} from step {start}")
+    state_dir, start, history = resume(out, modules, opt, log, f"resuming level {level} from step {{step}}")
     t0 = time.time()
     bar = tqdm(range(start, cfg.steps), initial=start, total=cfg.steps, desc=f"train level {level}",
                dynamic_ncols=True, disable=not progress)

@@ -33,7 +33,7 @@ from ..config import from_dict
 from ..device import resolve_device
 from ..models.denoiser import Denoiser, DenoiserConfig
 from ..models.diffusion import CosineSchedule
-from .common import cosine_lr, load_state, save_state
+from .common import cosine_lr, resume, save_state
 from .diffusion import DiffusionTrainConfig, LatentData
 
 
@@ -129,11 +129,8 @@ def distil_denoiser(data: LatentData, teacher: Denoiser, level: int, out: Path, 
     batches = DiffusionTrainConfig(max_seconds=cfg.max_seconds, cond_drop=0.0, lower_noise=cfg.lower_noise,
                                    seed=cfg.seed, prefix_prob=prefix_prob, max_prefix_s=cfg.max_prefix_s)
     out = Path(out)
-    state_dir = out / "train_state"
-    start, history = 0, []
-    if (state_dir / "state.safetensors").exists():
-        start, history = load_state(state_dir, {"denoiser": student}, opt)
-        log(f"resuming distillation of level {level} from step {start}")
+    state_dir, start, history = resume(out, {"denoiser": student}, opt, log,
+                                       f"resuming distillation of level {level} from step {{step}}")
     t0 = time.time()
     bar = tqdm(range(start, cfg.steps), initial=start, total=cfg.steps, desc=f"distil level {level}",
                dynamic_ncols=True, disable=not progress)

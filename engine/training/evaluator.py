@@ -21,7 +21,7 @@ from ..config import from_dict
 from ..data.dataset import Dataset
 from ..device import resolve_device
 from ..models.evaluator import Evaluator, EvaluatorConfig, EvaluatorModel
-from .common import cosine_lr, load_state, save_state
+from .common import cosine_lr, resume, save_state
 
 
 @dataclass
@@ -130,11 +130,7 @@ def train_evaluator(data, out, model_cfg: EvaluatorConfig, cfg: EvaluatorTrainCo
     mean = torch.as_tensor(ds.mean, dtype=torch.float32, device=dev)
     std = torch.as_tensor(ds.std, dtype=torch.float32, device=dev)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    state_dir = out / "train_state"
-    step, history = 0, []
-    if (state_dir / "state.json").exists():
-        step, history = load_state(state_dir, {"evaluator": model}, opt)
-        log(f"resuming from step {step}")
+    state_dir, step, history = resume(out, {"evaluator": model}, opt, log)
     pooled = bank.pooled.to(dev)
     bar = tqdm(range(step, cfg.steps), initial=step, total=cfg.steps, desc="evaluator", mininterval=10)
     for step in bar:

@@ -22,7 +22,7 @@ from ..device import resolve_device
 from ..models.kinematics import joint_positions
 from ..models.tokenizer import NUM_LEVELS, MotionTokenizer, Tokenizer, TokenizerConfig
 from ..representation.dmv1 import SLICES
-from .common import cosine_lr, load_state, save_state
+from .common import cosine_lr, resume, save_state
 from .windows import WindowSampler, hold_pad
 
 
@@ -107,12 +107,8 @@ def train_tokenizer(data: Path, out: Path, model_cfg: TokenizerConfig, cfg: Trai
     model = MotionTokenizer(model_cfg).to(dev).train()
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     out = Path(out)
-    state_dir = out / "train_state"
-    start, history = 0, []
-    if (state_dir / "state.safetensors").exists():
-        start, history = load_state(state_dir, {"tokenizer": model}, opt)
-        log(f"resuming from step {start} ({state_dir})")
-    else:
+    state_dir, start, history = resume(out, {"tokenizer": model}, opt, log, "resuming from step {step} ({state_dir})")
+    if start == 0:  # a fresh run
         state_dir.mkdir(parents=True, exist_ok=True)
         # k-means codebook init on a large first batch (more vectors than codes per level)
         raw, _ = sampler.batch(10**9, cfg.kmeans_batch)  # a step number training never reaches
