@@ -24,6 +24,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     add_model(p)
     p.add_argument("--preview", type=Path, default=None, help="also write an animated GIF")
     p.add_argument("--units", choices=["m", "cm"], default="cm")
+    p.add_argument("--no-plan", action="store_true",
+                   help="generate a prompt that names an order ('jogs, then bows') in one piece, not as a timeline")
     add_device(p)
     p.set_defaults(func=cmd_generate)
 
@@ -34,6 +36,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     p.add_argument("--timelines", action="store_true",
                    help="also run each probe prompt as the second segment of a timeline (after a walk)")
+    p.add_argument("--no-plan", action="store_true",
+                   help="prompts that name an order run in one piece (default: as timelines of their parts)")
     add_device(p)
     p.set_defaults(func=cmd_probes)
 
@@ -60,7 +64,15 @@ def cmd_generate(args) -> int:
     pipe = load_model(args)
     print(f"loaded {pipe.meta['model_version']} in {time.perf_counter() - t0:.1f} s (licence: {pipe.meta['licence']})")
     t0 = time.perf_counter()
-    if args.segment is None and history is None:  # a plain clip (its length may be predicted)
+    pipe.settings.plan_sequences = not args.no_plan
+    if args.segment is None:
+        from deepmotion.engine.request import GenerationRequest
+        planned = pipe.plan(pipe.validate(GenerationRequest(args.text, args.duration or None, args.seed, args.guidance,
+                                                            args.level)))
+        if planned.segments:
+            segments = [(seg.text, seg.duration_s) for seg in planned.segments]
+            print("in order: " + " | ".join(f"{t} ({d:.1f} s)" for t, d in segments))
+    if len(segments) == 1 and args.segment is None and history is None:  # a plain clip (its length may be predicted)
         levels = pipe.generate([args.text], [args.duration], [args.seed], args.guidance, args.level)
     else:
         levels = generate_timeline(pipe, segments, args.seed, args.guidance, args.level, history)
@@ -87,6 +99,7 @@ def cmd_probes(args) -> int:
 
     pipe = load_model(args)
     t0 = time.perf_counter()
+    pipe.settings.plan_sequences = not args.no_plan
     summary = run_probes(pipe, args.seeds, args.guidance)
     print(format_probes(summary))
     if args.timelines:

@@ -163,7 +163,8 @@ def cmd_train_diffusion(args) -> int:
     tok = _load(args.tokenizer, args.device)
     encoder = load_text_encoder(args.text_encoder, dev)
     ds = Dataset(args.data)
-    data = LatentData(ds, tok, encoder)
+    levels = [1] if args.mode == "base" else [args.level] if args.mode == "sr" else list(LEVELS)
+    data = LatentData(ds, tok, encoder, extend_s=max(_diffusion_config(args, k).extend_s for k in levels))
     if args.mode == "base":
         train_denoiser(data, 1, args.out, _diffusion_config(args, 1), args.device)
     elif args.mode == "sr":
@@ -202,9 +203,10 @@ def cmd_train_distil(args) -> int:
         sub = meta["parts"][part.key]
         if part.key not in {DENOISERS[k].key for k in args.levels} and not (args.out / sub).exists():
             copy_checkpoint(teacher_dir / sub, args.out / sub, part.kind)
-    data = LatentData(Dataset(args.data), teacher.tokenizer, teacher.text_encoder)
-    data.stats = {k: (m.cpu(), s.cpu()) for k, (m, s) in teacher.latent_stats.items()}  # the teacher's normalisation
     config = json.loads(args.config.read_text()) if args.config else {}
+    extend_s = max(DistilConfig.from_dict(config.get(str(k), {})).extend_s for k in args.levels)
+    data = LatentData(Dataset(args.data), teacher.tokenizer, teacher.text_encoder, extend_s=extend_s)
+    data.stats = {k: (m.cpu(), s.cpu()) for k, (m, s) in teacher.latent_stats.items()}  # the teacher's normalisation
     for level in args.levels:
         cfg = DistilConfig.from_dict(config.get(str(level), {}))
         if args.steps is not None:

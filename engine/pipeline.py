@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 import numpy as np
@@ -22,7 +22,7 @@ from .models.denoiser import Denoiser, LengthPredictor
 from .models.diffusion import DIFFUSION_STEPS, CosineSchedule, ddim_sample
 from .models.tokenizer import Tokenizer
 from .representation import dmv1
-from .request import GenerationLimits, GenerationRequest, RequestError
+from .request import GenerationLimits, GenerationRequest, RequestError, Segment
 from .text import TextEncoder, TextInputError
 
 
@@ -66,6 +66,9 @@ class CascadeSettings:
     # Encoded prompts kept (least recently used dropped): sessions repeat their idle prompt and
     # games their commands, and a batch of 8 spends ~20 ms encoding text. 0 turns it off.
     text_cache: int = 256
+    # A prompt that says an order ("jogs, then bows") runs as a timeline of its parts
+    # (engine/text/plan.py); False keeps every prompt one piece.
+    plan_sequences: bool = True
 
 
 class CascadePipeline:
@@ -113,6 +116,24 @@ class CascadePipeline:
             if problem:
                 raise RequestError(f"segments[{i}].text" if request.segments else "text", problem)
         return request.resolved(self.limits, self.levels)
+
+    def plan(self, request: GenerationRequest) -> GenerationRequest:
+        """A validated text request whose prompt names an order, as a timeline of its parts
+        (seconds shared by the length predictor's guesses); any other request as it is."""
+        from .text.plan import plan_durations, split_sequence
+        if not self.settings.plan_sequences or request.segments or not request.text:
+            return request
+        parts = split_sequence(request.text)
+        if len(parts) < 2 or len(parts) > self.limits.max_segments or any(self.text_encoder.problem(p) for p in parts):
+            return request
+        with torch.no_grad():
+            _, pooled = self._encode_texts(parts)
+            guesses = self.durations_for(parts, None, pooled.to(self.device))
+        total = request.duration_s or min(sum(guesses), self.limits.max_timeline_s)
+        seconds = plan_durations(parts, total, guesses, self.limits.min_duration_s)
+        if seconds is None or max(seconds) > self.limits.max_duration_s:
+            return request
+        return replace(request, text="", duration_s=None, segments=tuple(Segment(p, s) for p, s in zip(parts, seconds)))
 
     # ---- helpers ------------------------------------------------------------------------
     def _snap(self, level: int, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -22,4 +22,4 @@ OUT=${OUT:-$RUNS/distilled}
 NAME=${NAME:-deepmotion-default 0.3.0}
 LEVELS=${LEVELS:-1 2 3}
 time .venv/bin/deepmotion train distil --data "$DATA" --teacher "$TEACHER" --out "$OUT" \
-  --config configs/distil-default.json --levels $LEVELS --device "$DEVICE" --name "$NAME"
+  --config "${CONFIG:-configs/distil-default.json}" --levels $LEVELS --device "$DEVICE" --name "$NAME"

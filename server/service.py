@@ -13,6 +13,7 @@ import grpc
 
 from deepmotion.engine.representation import dmv1
 from deepmotion.engine.request import RequestError
+from deepmotion.engine.text.plan import split_sequence
 from deepmotion_client.proto import motion_pb2 as pb
 from deepmotion_client.proto import motion_pb2_grpc as pb_grpc
 
@@ -126,8 +127,11 @@ class MotionService(pb_grpc.MotionServiceServicer):
             log.info("[%s] INVALID_ARGUMENT %s", rid, e)
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
         req = dataclasses.replace(req, request_id=rid, seed=req.seed if req.seed is not None else secrets.randbits(63))
-        job = Job(req)
         scheduler: Scheduler = self.state.scheduler
+        if pipe.settings.plan_sequences and req.text and len(split_sequence(req.text)) > 1:
+            # "X, then Y" runs as a timeline; its lengths come from the model, on the engine thread.
+            req = await asyncio.get_running_loop().run_in_executor(scheduler.executor, pipe.plan, req)
+        job = Job(req)
         try:
             scheduler.submit(job)
         except QueueFull:

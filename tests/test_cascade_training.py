@@ -189,3 +189,35 @@ def test_a_prefix_teacher_distils_into_a_student_that_continues(trained, tmp_pat
     base.settings.sample_steps[1] = 2
     out = list(base.generate(["a person walks"], [1.6], [0], histories=[walking_motion(24)], max_level=1))
     assert np.isfinite(out[0].features[0]).all() and len(out[0].features[0]) == 32
+
+
+def test_draws_follow_the_mix_and_balance_and_short_clips_are_also_asked_for_longer(trained, tmp_path):
+    from deepmotion.engine.cascade import STRIDES
+    from deepmotion.engine.data.dataset import ClipItem, Dataset, write_dataset
+    from deepmotion.engine.models.tokenizer import Tokenizer
+    from deepmotion.engine.text import load_text_encoder
+    from deepmotion.engine.training.diffusion import DiffusionTrainConfig, LatentData
+    from motion_fixtures import walking_motion
+    # 6 takes of a common action, 2 of a rare one, 2 composed clips; all 2 s long.
+    spec = [("common", "bandai-namco")] * 6 + [("rare", "bandai-namco")] * 2 + [("common+rare", "composed:spatial")] * 2
+    items = [ClipItem(f"x{i}", walking_motion(40, seed=i), [f"{action} {i}"], action=action, source=source)
+             for i, (action, source) in enumerate(spec)]
+    write_dataset(tmp_path / "ds", items, "h", {"kind": "synthetic"})
+    ds = Dataset(tmp_path / "ds")
+    data = LatentData(ds, Tokenizer.load(trained / "tok"), load_text_encoder("minilm"), split="all", progress=False,
+                      extend_s=4.0)
+    assert data.real_tokens1 == [40 // STRIDES[1]] * len(data.clips) and all(len(c) >= 80 // STRIDES[1] for c in data.codes[1])
+    cfg = DiffusionTrainConfig(mix={"single": 0.8, "composed:spatial": 0.2}, balance=1.0)
+    w = data.weights(cfg)
+    actions = np.array([ds.records[i]["action"] for i in data.clips])
+    assert w[actions == "common"].sum() == pytest.approx(0.4) and w[actions == "rare"].sum() == pytest.approx(0.4)
+    assert w[actions == "common+rare"].sum() == pytest.approx(0.2)
+    assert data.weights(DiffusionTrainConfig()) is None, "no mix, no balance: every clip alike"
+    with pytest.raises(ValueError, match="mix: unknown groups"):
+        data.weights(DiffusionTrainConfig(mix={"singles": 1.0}))
+    # Asked for longer: the crop runs past the take into its held last pose, and the loss covers it.
+    lengths = {int(data.batch(s, 8, 1, DiffusionTrainConfig(extend_prob=1.0), "cpu")["mask"].sum(1).max())
+               for s in range(6)}
+    plain = {int(data.batch(s, 8, 1, DiffusionTrainConfig(extend_prob=0.0), "cpu")["mask"].sum(1).max())
+             for s in range(6)}
+    assert plain == {40 // STRIDES[1]} and max(lengths) > 40 // STRIDES[1]

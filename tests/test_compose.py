@@ -52,9 +52,15 @@ def test_temporal_starts_the_second_clip_where_the_first_ends():
 def test_captions_say_both_things_and_hold_out_a_shape():
     caps = C.compose_captions(C.SPATIAL_SHAPES, C.LOCOMOTION["walk"], C.GESTURES["wave-right-hand"], "happy", "k", 6)
     assert len(caps) >= 4
+    walks = [v for pair in C.LOCOMOTION["walk"] for v in pair]
+    waves = [v for pair in C.GESTURES["wave-right-hand"] for v in pair]
     for c in caps:
         low = c.lower()
-        assert "walk" in low and "right hand" in low, c
+        assert any(w in low for w in walks) and any(w in low for w in waves) and "right" in low, c
+    # Every way of saying each part is used across clips, not one fixed string.
+    many = [c.lower() for k in range(60) for c in C.compose_captions(
+        C.SPATIAL_SHAPES, C.LOCOMOTION["walk"], C.GESTURES["wave-right-hand"], "normal", f"k{k}", 6)]
+    assert all(any(v[0] in c or v[1] in c for c in many) for v in C.LOCOMOTION["walk"] + C.GESTURES["wave-right-hand"])
     held = C.compose_captions(C.SPATIAL_SHAPES, C.LOCOMOTION["walk"], C.GESTURES["wave-right-hand"], "happy", "k", 2,
                               held_out=True)
     assert held and not set(held) & set(caps)

@@ -12,8 +12,8 @@ def all_training_captions() -> set[str]:
     out = set()
     for shapes, firsts, seconds in ((SPATIAL_SHAPES, LOCOMOTION, GESTURES), (TEMPORAL_SHAPES, SEQUENCE, SEQUENCE)):
         for template in (t for fam in shapes[:-1] for t in fam):
-            for f in firsts.values():
-                for g in seconds.values():
+            for f in (x for choices in firsts.values() for x in choices):
+                for g in (x for choices in seconds.values() for x in choices):
                     for subjects, _ in STYLES.values():
                         for s in subjects:
                             out.add(_fill(template.format(s=s, S=s, v=f[0], g=f[1], w=g[0], h=g[1], w_bare=bare(g[0])),

@@ -477,6 +477,21 @@ def test_timeline_streams_level_one_of_every_segment_first(server):
     assert responses[-1].HasField("end")
 
 
+def test_a_prompt_that_names_an_order_streams_as_a_timeline_of_its_parts(server, model_dir):
+    from deepmotion.engine.request import GenerationRequest
+    from deepmotion.engine.timeline import segment_frames
+    text = "a person walks, then a person walks and turns left"
+    pipe = load_cascade(model_dir)
+    planned = pipe.plan(pipe.validate(GenerationRequest(text, 3.3, 5)))
+    assert len(planned.segments) == 2
+    responses = list(server.stub.Generate(request(text=text, duration_s=3.3)))
+    assert responses[0].header.frame_count == sum(segment_frames(s.duration_s) for s in planned.segments) != 66
+    assert responses[-1].HasField("end")
+    level3 = sorted((c.start_frame, c.frame_count) for c in (r.chunk for r in responses if r.HasField("chunk"))
+                    if c.level == 3)
+    assert sum(n for _, n in level3) == responses[0].header.frame_count
+
+
 def test_history_request_continues_where_the_history_ends(server):
     hist = history_message(frames=32)
     responses = list(server.stub.Generate(request(history=hist, duration_s=2.0)))

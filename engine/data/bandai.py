@@ -84,7 +84,7 @@ def build_items(clips: list[WorldClip], progress=None, fit_progress=None) -> tup
         m = clip.meta
         items.append(ClipItem(
             id=clip.name, motion=motion, action=m["action"], style=m["style"], source="bandai-namco",
-            captions=captions_for(m["action"], m["style"], clip.name),
+            captions=captions_for(m["action"], m["style"], clip.name, count=6),
             heldout_captions=captions_for(m["action"], m["style"], clip.name, count=2, held_out=True),
             extra={"dataset": m["dataset"], "take": m["take"], "bone_error_deg": round(res.bone_error_deg, 3)},
         ))

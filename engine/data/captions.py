@@ -109,6 +109,57 @@ ACTIONS: dict[str, list[list[str]]] = {
 }
 
 
+# Caption variety (issue 15): more verbs per action, gerunds and noun phrases the way people
+# type them, left/right in more places. Each list becomes one more training family, inserted
+# before the held-out (last) family, so held-out wording and the open split stay as they were.
+MORE_FAMILIES: dict[str, list[list[str]]] = {
+    "walk": [["{s} wanders {a} forward", "{s} saunters {a} along", "{s} treads {a} forward"],
+             ["walking forward {a}", "a {j} walk forward", "out on a walk {a}", "a {j} stroll"]],
+    "run": [["{s} races {a} ahead", "{s} hurries {a} forward at a run", "{s} jogs along {a}"],
+            ["running forward {a}", "a {j} jog ahead", "a quick {j} run", "jogging {a}"]],
+    "dash": [["{s} rushes {a} forward", "{s} runs at top speed {a}"], ["a fast {j} sprint", "sprinting forward {a}"]],
+    "walk-back": [["{s} steps backward {a}", "{s} retreats {a} a few steps", "{s} walks back {a} without turning"],
+                  ["walking backwards {a}", "a few steps back {a}", "backing away {a}"]],
+    "walk-left": [["{s} sidesteps {a} to the left", "{s} moves {a} leftward"],
+                  ["walking to the left {a}", "a {j} walk to the left"]],
+    "walk-right": [["{s} sidesteps {a} to the right", "{s} moves {a} rightward"],
+                   ["walking to the right {a}", "a {j} walk to the right"]],
+    "walk-turn-left": [["{s} bears {a} to the left while walking", "{s} swings {a} left as they walk",
+                        "{s} changes direction {a} to the left", "{s} walks {a} and heads left"],
+                       ["walking and turning left {a}", "a {j} left turn while walking", "turn to the left {a}"]],
+    "walk-turn-right": [["{s} bears {a} to the right while walking", "{s} swings {a} right as they walk",
+                         "{s} changes direction {a} to the right", "{s} walks {a} and heads right"],
+                        ["walking and turning right {a}", "a {j} right turn while walking", "turn to the right {a}"]],
+    "bow": [["{s} bows down {a}", "{s} bends over {a} in a bow", "{s} bows {a} to someone", "{s} leans forward {a} and bows"],
+            ["bowing {a}", "a deep {j} bow", "a {j} bow", "a courteous {j} bow"]],
+    "bye": [["{s} waves farewell {a}", "{s} waves {a} as they leave"], ["waving goodbye {a}", "a {j} goodbye wave"]],
+    "byebye": [["{s} waves farewell {a} with both hands"], ["waving bye-bye {a} with both hands"]],
+    "guide": [["{s} motions {a} the way forward"], ["showing the way {a}"]],
+    "call": [["{s} waves someone over {a}"], ["calling someone over {a}"]],
+    "punch": [["{s} jabs {a} with a fist"], ["punching {a}", "a {j} punch"]],
+    "kick": [["{s} kicks out {a}"], ["kicking {a}", "a {j} kick"]],
+    "dance-long": [["{s} grooves {a} to music"], ["dancing {a}"]],
+    "dance-short": [["{s} does a little dance {a}"], ["a short {j} dance"]],
+    "wave-both-hands": [["{s} waves {a} with both arms", "{s} waves hello {a} with both arms"],
+                        ["waving both hands {a}", "a {j} wave with both hands"]],
+    "wave-left-hand": [["{s} waves {a} with the left arm", "{s} says hello {a} with the left hand",
+                        "{s} greets {a} with a wave of the left arm", "using the left hand, {s} waves {a}"],
+                       ["waving the left hand {a}", "a {j} wave with the left hand", "left hand waving hello {a}"]],
+    "wave-right-hand": [["{s} waves {a} with the right arm", "{s} says hello {a} with the right hand",
+                         "{s} greets {a} with a wave of the right arm", "using the right hand, {s} waves {a}"],
+                        ["waving the right hand {a}", "a {j} wave with the right hand", "right hand waving hello {a}"]],
+    "raise-up-both-hands": [["{s} lifts both hands {a}", "{s} reaches up {a} with both hands", "{s} throws both arms up {a}"],
+                            ["raising both hands {a}", "both arms up {a}", "{s} with both arms raised {a}"]],
+    "raise-up-left-hand": [["{s} lifts the left hand {a}", "{s} reaches up {a} with the left hand",
+                            "{s} sticks the left arm up {a}", "using the left arm, {s} reaches up {a}"],
+                           ["raising the left hand {a}", "left arm up {a}", "{s} with the left arm raised {a}"]],
+    "raise-up-right-hand": [["{s} lifts the right hand {a}", "{s} reaches up {a} with the right hand",
+                             "{s} sticks the right arm up {a}", "using the right arm, {s} reaches up {a}"],
+                            ["raising the right hand {a}", "right arm up {a}", "{s} with the right arm raised {a}"]],
+}
+for _action, _more in MORE_FAMILIES.items():
+    ACTIONS[_action][-1:-1] = _more
+
 # A style said after the action ("walks forward, in a good mood"), the third way besides the
 # subject's adjective and the adverb.
 STYLE_PHRASES: dict[str, list[str]] = {
@@ -127,6 +178,8 @@ STYLE_PHRASE_SHARE = 0.25  # styled captions that say the style after the action
 def bare(verb_phrase: str) -> str:
     """'waves the right hand' -> 'wave the right hand' (third person -> the form people type)."""
     head, _, rest = verb_phrase.strip().partition(" ")
+    if head in ("is", "are"):  # 'is running' -> 'running'
+        return rest.strip()
     if head.endswith("ies"):
         head = head[:-3] + "y"
     elif head.endswith(("sses", "shes", "ches", "xes")):
@@ -141,7 +194,7 @@ def _fragment(template: str, adverb: str) -> str | None:
     template does not start with its subject."""
     if not template.startswith("{s} "):
         return None
-    return " ".join(bare(template[4:].format(a=adverb, s="", S="")).split()).replace(" ,", ",")
+    return " ".join(bare(template[4:].format(a=adverb, s="", S="", j="")).split()).replace(" ,", ",")
 
 
 def _tidy(text: str) -> str:
@@ -149,7 +202,27 @@ def _tidy(text: str) -> str:
     return text[0].upper() + text[1:] if text else text
 
 
+def adjective(adverb: str) -> str | None:
+    """'happily' -> 'happy', 'slowly' -> 'slow', 'energetically' -> 'energetic'; None for
+    phrases ('like a child'), which noun-phrase captions say after the noun instead."""
+    if not adverb or " " in adverb:
+        return None
+    if adverb.endswith("ically"):
+        return adverb[:-4]
+    if adverb.endswith("ily"):
+        return adverb[:-3] + "y"
+    if adverb.endswith("ly"):
+        return adverb[:-2]
+    return None
+
+
 def _fill(template: str, subject: str, adverb: str) -> str:
+    """Templates say a style as the subject's adjective ({s}), an adverb ({a}) or, in noun
+    phrases ("a {j} bow"), an adjective made from the adverb."""
+    if "{j}" in template:
+        adj = adjective(adverb)
+        text = template.format(s=subject, S=subject, a="", j=adj or "")
+        return _tidy(text if adj or not adverb else f"{text} {adverb}")
     return _tidy(template.format(s=subject, S=subject, a=adverb))
 
 

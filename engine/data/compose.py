@@ -30,7 +30,7 @@ from ..representation import dmv1
 from .captions import STYLES, _tidy, bare
 from .dataset import ClipItem
 
-COMPOSE_VERSION = 2          # part of the dataset's content hash: a change rebuilds the cache
+COMPOSE_VERSION = 3          # part of the dataset's content hash: a change rebuilds the cache
 OPEN_SPLIT = "open"
 OPEN_PAIRS = 0.15            # share of composed action pairs held out of training
 OPEN_COMBINATIONS = 0.08     # share of single-action action x style combinations held out
@@ -41,29 +41,51 @@ MIN_FRAMES = 40
 UPPER = [CANONICAL_NAMES.index(n) for n in CANONICAL_NAMES
          if n in ("Spine", "Chest", "UpperChest", "Neck", "Head") or "Shoulder" in n or "Arm" in n or "Hand" in n]
 
-# action -> (verb phrase, gerund phrase)
+# action -> (verb phrase, gerund phrase) choices; the first is the plain one. Several per action
+# so that a composition is not learnt as one fixed string ("walks forward while waving the right
+# hand") but as two meanings, each said in any of the ways single captions say it.
 LOCOMOTION = {
-    "walk": ("walks forward", "walking forward"),
-    "run": ("runs forward", "running"),
-    "walk-back": ("walks backwards", "walking backwards"),
-    "walk-left": ("walks to the left", "walking to the left"),
-    "walk-right": ("walks to the right", "walking to the right"),
-    "walk-turn-left": ("walks and turns left", "walking and turning left"),
-    "walk-turn-right": ("walks and turns right", "walking and turning right"),
+    "walk": [("walks forward", "walking forward"), ("strolls ahead", "strolling ahead"),
+             ("walks along", "walking along"), ("paces forward", "pacing forward"), ("saunters on", "sauntering on")],
+    "run": [("runs forward", "running"), ("jogs ahead", "jogging ahead"), ("runs along", "running along"),
+            ("races ahead", "racing ahead")],
+    "walk-back": [("walks backwards", "walking backwards"), ("steps backward", "stepping backward"),
+                  ("backs away", "backing away")],
+    "walk-left": [("walks to the left", "walking to the left"), ("moves leftward", "moving leftward")],
+    "walk-right": [("walks to the right", "walking to the right"), ("moves rightward", "moving rightward")],
+    "walk-turn-left": [("walks and turns left", "walking and turning left"),
+                       ("turns left while walking", "turning left while walking"),
+                       ("walks in a curve to the left", "walking in a curve to the left")],
+    "walk-turn-right": [("walks and turns right", "walking and turning right"),
+                        ("turns right while walking", "turning right while walking"),
+                        ("walks in a curve to the right", "walking in a curve to the right")],
 }
 GESTURES = {
-    "wave-right-hand": ("waves the right hand", "waving the right hand"),
-    "wave-left-hand": ("waves the left hand", "waving the left hand"),
-    "wave-both-hands": ("waves both hands", "waving both hands"),
-    "raise-up-right-hand": ("raises the right arm", "raising the right arm"),
-    "raise-up-left-hand": ("raises the left arm", "raising the left arm"),
-    "raise-up-both-hands": ("raises both arms", "raising both arms"),
-    "bye": ("waves goodbye", "waving goodbye"),
-    "call": ("beckons someone over", "beckoning someone over"),
-    "punch": ("throws punches", "throwing punches"),
+    "wave-right-hand": [("waves the right hand", "waving the right hand"),
+                        ("waves with the right hand", "waving with the right hand"),
+                        ("says hello with the right hand", "saying hello with the right hand"),
+                        ("greets someone with the right arm", "greeting someone with the right arm")],
+    "wave-left-hand": [("waves the left hand", "waving the left hand"),
+                       ("waves with the left hand", "waving with the left hand"),
+                       ("says hello with the left hand", "saying hello with the left hand"),
+                       ("greets someone with the left arm", "greeting someone with the left arm")],
+    "wave-both-hands": [("waves both hands", "waving both hands"), ("waves with both arms", "waving with both arms")],
+    "raise-up-right-hand": [("raises the right arm", "raising the right arm"),
+                            ("raises the right hand", "raising the right hand"),
+                            ("lifts the right arm", "lifting the right arm"),
+                            ("puts the right hand up", "putting the right hand up")],
+    "raise-up-left-hand": [("raises the left arm", "raising the left arm"),
+                           ("raises the left hand", "raising the left hand"),
+                           ("lifts the left arm", "lifting the left arm"),
+                           ("puts the left hand up", "putting the left hand up")],
+    "raise-up-both-hands": [("raises both arms", "raising both arms"), ("lifts both hands", "lifting both hands")],
+    "bye": [("waves goodbye", "waving goodbye"), ("waves farewell", "waving farewell")],
+    "call": [("beckons someone over", "beckoning someone over")],
+    "punch": [("throws punches", "throwing punches"), ("punches", "punching")],
 }
-SEQUENCE = {**LOCOMOTION, **GESTURES, "bow": ("bows", "bowing"), "kick": ("kicks", "kicking"),
-            "dance-short": ("dances", "dancing")}
+SEQUENCE = {**LOCOMOTION, **GESTURES, "bow": [("bows", "bowing"), ("bows politely", "bowing politely"),
+                                               ("gives a bow", "giving a bow")],
+            "kick": [("kicks", "kicking")], "dance-short": [("dances", "dancing"), ("does a little dance", "doing a little dance")]}
 DEFAULT_SUBJECTS = ["a person", "someone", "a man", "a woman"]
 
 # Sentence shapes; the last of each is held out of training. {s} subject, {v}/{g} verb/gerund
@@ -71,10 +93,12 @@ DEFAULT_SUBJECTS = ["a person", "someone", "a man", "a woman"]
 SPATIAL_SHAPES = [["{s} {v} while {h}", "{s} {v}, {h}", "{s} {v} and {w} at the same time"],
                   ["{h}, {s} {v}", "while {g}, {s} {w}"],
                   ["{g} and {h}"],
+                  ["{s} {v} and {w}", "{g} while {h}", "{s} {w} while {g}"],
                   ["{S} keeps {g} as they {w_bare}"]]
 TEMPORAL_SHAPES = [["{s} {v}, then {w}", "{s} {v} and then {w}", "first {s} {v}, then {w}"],
                    ["{s} {v} before {h}", "after {g}, {s} {w}"],
                    ["{g}, then {h}"],
+                   ["{s} {v}. then {w}", "{s} {v}, after that {w}", "{s} {v} and later {w}", "{g}, and then {h}"],
                    ["{S} starts by {g} and ends up {h}"]]
 
 
@@ -91,14 +115,17 @@ def is_open(share: float, *labels: str) -> bool:
     return u < share
 
 
-def compose_captions(shapes, first: tuple[str, str], second: tuple[str, str], style: str, key: str,
+def compose_captions(shapes, firsts: list[tuple[str, str]], seconds: list[tuple[str, str]], style: str, key: str,
                      count: int = 4, held_out: bool = False) -> list[str]:
+    """Captions of a composed clip; held-out captions use only the plain phrase of each action."""
     subjects = STYLES.get(style, (DEFAULT_SUBJECTS, [""]))[0]
     pool = shapes[-1] if held_out else [t for fam in shapes[:-1] for t in fam]
     rng = _rng(f"{key}|{held_out}")
     out: list[str] = []
     for _ in range(count * 4):
         subject = rng.choice(subjects)
+        first = firsts[0] if held_out else rng.choice(firsts)
+        second = seconds[0] if held_out else rng.choice(seconds)
         text = _tidy(rng.choice(pool).format(s=subject, S=subject, v=first[0], g=first[1], w=second[0], h=second[1],
                                              w_bare=bare(second[0])))
         if text not in out:
@@ -165,7 +192,7 @@ def composed_items(items: list[ClipItem], spatial_count: int = 1200, temporal_co
         cid = f"compose-s{i:05d}_{lo.id}+{ge.id}"
         label = f"{lk[0]}+{gk[0]}"
         split = OPEN_SPLIT if is_open(OPEN_PAIRS, "spatial", lk[0], gk[0]) else None
-        caps = compose_captions(SPATIAL_SHAPES, LOCOMOTION[lk[0]], GESTURES[gk[0]], lk[1], cid)
+        caps = compose_captions(SPATIAL_SHAPES, LOCOMOTION[lk[0]], GESTURES[gk[0]], lk[1], cid, 6)
         held = compose_captions(SPATIAL_SHAPES, LOCOMOTION[lk[0]], GESTURES[gk[0]], lk[1], cid, 2, held_out=True)
         out.append(ClipItem(cid, spatial(lo.motion, ge.motion), held if split else caps, held, label, lk[1],
                             "composed:spatial", {"parts": [lo.id, ge.id], **({"split": split} if split else {})}))
@@ -179,7 +206,7 @@ def composed_items(items: list[ClipItem], spatial_count: int = 1200, temporal_co
         cid = f"compose-t{i:05d}_{a.id}+{b.id}"
         label = f"{ak[0]},{bk[0]}"
         split = OPEN_SPLIT if is_open(OPEN_PAIRS, "temporal", ak[0], bk[0]) else None
-        caps = compose_captions(TEMPORAL_SHAPES, SEQUENCE[ak[0]], SEQUENCE[bk[0]], ak[1], cid)
+        caps = compose_captions(TEMPORAL_SHAPES, SEQUENCE[ak[0]], SEQUENCE[bk[0]], ak[1], cid, 6)
         held = compose_captions(TEMPORAL_SHAPES, SEQUENCE[ak[0]], SEQUENCE[bk[0]], ak[1], cid, 2, held_out=True)
         out.append(ClipItem(cid, temporal(a.motion, b.motion), held if split else caps, held, label, ak[1],
                             "composed:temporal", {"parts": [a.id, b.id], **({"split": split} if split else {})}))

@@ -101,6 +101,40 @@ def observe(features: np.ndarray) -> dict:
     return {"pos": pos, "yaw": yaw, "motion": motion}
 
 
+def observe_motion(motion) -> dict:
+    """As observe, for a motion in the world frame (a timeline's): re-based to start at the
+    origin facing +Z, as a single clip's features decode."""
+    from deepmotion_client.motion.rotations import quat_mul, quat_rotate, yaw_to_quat
+    yaws = np.array([dmv1.heading_yaw(q) for q in motion.local_rotations[:, 0]])
+    turn = yaw_to_quat(np.array(-yaws[0]))
+    root = motion.root_positions - motion.root_positions[0] * np.array([1.0, 0.0, 1.0])
+    root = quat_rotate(np.broadcast_to(turn, (len(root), 4)), root)
+    rot = motion.local_rotations.copy()
+    rot[:, 0] = quat_mul(np.broadcast_to(turn, (len(rot), 4)), rot[:, 0])
+    pos, _ = motion.skeleton.forward_kinematics(root, rot)
+    yaw = float(np.sum((np.diff(yaws) + np.pi) % (2 * np.pi) - np.pi))
+    return {"pos": pos, "yaw": yaw, "motion": motion}
+
+
+def _generate_observed(pipeline, prompts, seconds: float, seed: int, guidance):
+    """Per level, what each prompt produced (observed) and its features; a prompt that names an
+    order runs as the timeline the pipeline plans for it, as the server runs it."""
+    from ..request import GenerationRequest
+    from ..timeline import generate_timeline
+    plans = [pipeline.plan(pipeline.validate(GenerationRequest(t, seconds, seed, guidance))) for t in prompts]
+    if not any(p.segments for p in plans):
+        for out in pipeline.generate(list(prompts), [seconds] * len(prompts), [seed] * len(prompts), guidance):
+            yield out.level, [observe(f) for f in out.features], list(out.features)
+        return
+    runs = []
+    for text, plan in zip(prompts, plans):
+        segments = [(s.text, s.duration_s) for s in plan.segments] or [(text, seconds)]
+        runs.append(list(generate_timeline(pipeline, segments, seed, guidance)))
+    for level_outs in zip(*runs):
+        yield level_outs[0].level, [observe_motion(o.motion()) for o in level_outs], \
+            [np.concatenate(o.features) for o in level_outs]
+
+
 def quality(features: np.ndarray) -> dict:
     """Validity and smoothness figures of one generated clip."""
     obs = observe(features)
@@ -129,12 +163,9 @@ def run_probes(pipeline, seeds: list[int], guidance=None, log=print, probes=None
     for probe in probes:
         for seed in seeds:
             seconds = min(probe.duration, pipeline.limits.max_duration_s)
-            outs = list(pipeline.generate(list(probe.prompts), [seconds] * len(probe.prompts),
-                                          [seed] * len(probe.prompts), guidance))
-            for out in outs:
-                obs = [observe(f) for f in out.features]
-                results[probe.name][out.level].append(bool(probe.check(*obs)))
-                quality_rows[out.level].extend(quality(f) for f in out.features)
+            for level, obs, feats in _generate_observed(pipeline, probe.prompts, seconds, seed, guidance):
+                results[probe.name][level].append(bool(probe.check(*obs)))
+                quality_rows[level].extend(quality(f) for f in feats)
         log(f"{probe.name}: " + ", ".join(f"level {l} {np.mean(v) * 100:.0f}%" for l, v in results[probe.name].items()))
     summary = {"seeds": seeds, "probes": {n: {l: float(np.mean(v)) for l, v in r.items()} for n, r in results.items()},
                "quality": {}}

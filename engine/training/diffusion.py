@@ -12,6 +12,7 @@ cascade.lower_condition as sampling, with a little noise, so they tolerate the s
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -51,6 +52,17 @@ class DiffusionTrainConfig:
     # Fine-tuning: start from this model directory's denoiser (and length predictor) of the same
     # level; layers it lacks (the prefix channel) start at zero, so training begins from its behaviour.
     init: str = ""
+    # Sampling: clips are drawn per group ("single", "composed:spatial", "composed:temporal") with
+    # these shares (empty: every clip alike), and single clips within their group with weight
+    # count(action) ** -balance, so that an action with 18 takes (bow) is not drowned by one
+    # with 540 (run); 0 keeps the capture's proportions.
+    mix: dict = field(default_factory=dict)
+    balance: float = 0.0
+    # Clips shorter than extend_s are, for extend_prob of their draws, asked for at a longer length
+    # (up to extend_s) with their last pose held: a 2.2-s raise then asked for 4 s raises the hand
+    # and stays instead of falling back to standing idle. The length predictor keeps real lengths.
+    extend_s: float = 0.0
+    extend_prob: float = 0.0
     model: dict = field(default_factory=dict)  # DenoiserConfig overrides
 
     @classmethod
@@ -61,22 +73,27 @@ class DiffusionTrainConfig:
 class LatentData:
     """Tokenizer latents (codebook vectors) per clip and level, and encoded captions."""
 
-    def __init__(self, ds: Dataset, tok: Tokenizer, encoder: TextEncoder, split: str = "train", progress=True):
+    def __init__(self, ds: Dataset, tok: Tokenizer, encoder: TextEncoder, split: str = "train", progress=True,
+                 extend_s: float = 0.0):
         self.ds, self.encoder = ds, encoder
+        self._weights: dict = {}
         self.clips = ds.split(split) or list(range(len(ds)))
         self.codes: dict[int, list[torch.Tensor]] = {k: [] for k in LEVELS}
         self.frames = []
         with torch.no_grad():
             for i in tqdm(self.clips, desc="encode latents", disable=not progress, dynamic_ncols=True):
                 raw = ds.features_of(i).astype(np.float32)
-                padded = hold_pad(raw, tok.model.pad_length(len(raw)))
+                padded = hold_pad(raw, tok.model.pad_length(max(len(raw), int(extend_s * dmv1.FPS))))
                 idx = tok.encode(torch.tensor(padded[None], device=tok.device))
                 for k in LEVELS:
                     self.codes[k].append(tok.model.vq[k - 1].codebook[idx[k - 1][0]].cpu())
                 self.frames.append(len(raw))
+        # Level-1 tokens that hold real frames (the rest, if any, is the held last pose).
+        self.real_tokens1 = [-(-n // STRIDES[1]) for n in self.frames]
         self.stats = {}
         for k in LEVELS:
-            allc = torch.cat(self.codes[k])
+            per1 = STRIDES[1] // STRIDES[k]
+            allc = torch.cat([c[:n * per1] for c, n in zip(self.codes[k], self.real_tokens1)])
             self.stats[k] = (allc.mean(0), allc.std(0).clamp(min=1e-3))
         captions = sorted({c for i in self.clips for c in ds.records[i]["captions"]})
         self.caption_index = {c: n for n, c in enumerate(captions)}
@@ -91,15 +108,43 @@ class LatentData:
         self.text_states = states
         self.text_pooled = torch.cat(pooled)
 
+    def weights(self, cfg: DiffusionTrainConfig) -> np.ndarray | None:
+        """Draw probability per clip from cfg.mix and cfg.balance (None: uniform)."""
+        if not cfg.mix and not cfg.balance:
+            return None
+        recs = [self.ds.records[i] for i in self.clips]
+        groups = [r["source"] if r["source"].startswith("composed") else "single" for r in recs]
+        actions = Counter(r["action"] for r in recs)
+        w = np.array([float(actions[r["action"]]) ** -cfg.balance if g == "single" else 1.0
+                      for r, g in zip(recs, groups)])
+        if cfg.mix:
+            unknown = set(cfg.mix) - {"single", "composed:spatial", "composed:temporal"}
+            if unknown:
+                raise ValueError(f"mix: unknown groups {sorted(unknown)}; allowed: single, composed:spatial, "
+                                 "composed:temporal")
+            for g in set(groups):
+                sel = np.array([x == g for x in groups])
+                w[sel] *= cfg.mix.get(g, 0.0) / w[sel].sum()
+        if w.sum() <= 0:
+            raise ValueError("mix gives every training clip weight 0")
+        return w / w.sum()
+
     def batch(self, step: int, size: int, level: int, cfg: DiffusionTrainConfig, device):
         rng = np.random.default_rng([cfg.seed, level, step])
-        picks = rng.integers(0, len(self.clips), size)
+        key = (tuple(sorted(cfg.mix.items())), cfg.balance)
+        if key not in self._weights:
+            self._weights[key] = self.weights(cfg)
+        weights = self._weights[key]
+        picks = (rng.integers(0, len(self.clips), size) if weights is None
+                 else rng.choice(len(self.clips), size=size, p=weights))
         max_tokens1 = int(cfg.max_seconds * dmv1.FPS) // STRIDES[1]
         items = []
         for p in picks:
             rec = self.ds.records[self.clips[p]]
             cap = rec["captions"][rng.integers(len(rec["captions"]))]
-            n1 = len(self.codes[1][p])
+            n1 = self.real_tokens1[p]
+            if n1 < len(self.codes[1][p]) and rng.random() < cfg.extend_prob:
+                n1 = int(rng.integers(n1, len(self.codes[1][p]) + 1))  # asked for longer: the pose holds
             start1 = int(rng.integers(0, max(n1 - max_tokens1, 0) + 1))
             take1 = min(n1, max_tokens1)
             # The same crop at every level: level-1 token boundaries, scaled to each level's rate.
@@ -215,7 +260,7 @@ def _initialise(model: Denoiser, length: LengthPredictor | None, init: Path, lev
     if unexpected or any(not k.startswith("known.") for k in missing):
         raise ValueError(f"--init {init}: level {level} does not fit this configuration "
                          f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
-    if hasattr(model, "known"):
+    if hasattr(model, "known") and "known.weight" in missing:  # a text-only model gains a prefix channel
         torch.nn.init.zeros_(model.known.weight)
         torch.nn.init.zeros_(model.known.bias)
     if length is not None:

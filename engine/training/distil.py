@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +55,11 @@ class DistilConfig:
     # with a prefix channel sees it too). -1: 0.5 for a teacher with a prefix channel, else 0.
     prefix_prob: float = -1.0
     max_prefix_s: float = 1.6
+    # Which clips and lengths the batches draw, as in DiffusionTrainConfig (the teacher's mix).
+    mix: dict = field(default_factory=dict)
+    balance: float = 0.0
+    extend_s: float = 0.0
+    extend_prob: float = 0.0
 
     @classmethod
     def from_dict(cls, d: dict) -> "DistilConfig":
@@ -127,7 +132,9 @@ def distil_denoiser(data: LatentData, teacher: Denoiser, level: int, out: Path, 
     # Batches as the cascade trains, without caption dropout (the student learns guided predictions).
     prefix_prob = cfg.prefix_prob if cfg.prefix_prob >= 0 else (0.5 if teacher.config.prefix else 0.0)
     batches = DiffusionTrainConfig(max_seconds=cfg.max_seconds, cond_drop=0.0, lower_noise=cfg.lower_noise,
-                                   seed=cfg.seed, prefix_prob=prefix_prob, max_prefix_s=cfg.max_prefix_s)
+                                   seed=cfg.seed, prefix_prob=prefix_prob, max_prefix_s=cfg.max_prefix_s,
+                                   mix=cfg.mix, balance=cfg.balance, extend_s=cfg.extend_s,
+                                   extend_prob=cfg.extend_prob)
     out = Path(out)
     state_dir, start, history = resume(out, {"denoiser": student}, opt, log,
                                        f"resuming distillation of level {level} from step {{step}}")

@@ -1,0 +1,56 @@
+"""Sequenced prompts become timelines: "jogs forward and then walks backwards" is two segments.
+
+Why: a single pass of the cascade conditions every frame on the whole sentence, and the
+composed training clips taught it "do both" far better than "in this order" (temporal probes
+0 of 8 before). The continuation machinery already makes a segment start from the frames
+before it with seams as smooth as capture, so a prompt that says an order is split at its
+sequence words and generated as a timeline. Simultaneous compositions ("walks while waving")
+are left whole: the model does those itself. A caller that wants the sentence as one piece
+turns planning off (`deepmotion serve --no-plan`, `CascadeSettings.plan_sequences`).
+"""
+from __future__ import annotations
+
+import re
+
+# "X, then Y", "X and then Y", "X. Then Y", "X, after that Y", "X and afterwards Y", "X and next Y",
+# "X, later Y", "X before Y", "X followed by Y", "X; Y".
+_SEQUENCE = re.compile(
+    r"\s*(?:[,.;]\s*(?:and\s+)?|\s+and\s+)(?:then|after\s+that|afterwards?|next|later|subsequently|finally)\b[\s,]*"
+    r"|\s+(?:then|afterwards?|after\s+that)\s+"
+    r"|\s*,?\s+before\s+"
+    r"|\s*,?\s+followed\s+by\s+"
+    r"|\s*;\s*",
+    re.IGNORECASE)
+_FIRST = re.compile(r"^\s*(?:first(?:ly)?|at\s+first|to\s+begin(?:\s+with)?)[\s,]+", re.IGNORECASE)
+_AFTER = re.compile(r"^\s*after\s+(?P<first>[^,]+),\s*(?P<rest>.+)$", re.IGNORECASE)
+_STARTS = re.compile(r"^(?P<subject>.*?)\bstarts?\s+(?:by|with)\s+(?P<first>.+?)\s+and\s+(?:then\s+)?"
+                     r"(?:ends?|finish(?:es)?)\s+(?:up\s+|by\s+|with\s+)?(?P<second>.+)$", re.IGNORECASE)
+
+
+def split_sequence(text: str) -> list[str]:
+    """The parts of a prompt in the order it asks for them; [text] when it names no order."""
+    text = " ".join(text.split())
+    m = _STARTS.match(text)
+    if m:
+        return [_clean(f"{m['subject']}{m['first']}"), _clean(f"{m['subject']}{m['second']}")]
+    parts: list[str] = []
+    for piece in _SEQUENCE.split(_FIRST.sub("", text)):
+        m = _AFTER.match(piece)
+        parts += [m["first"], m["rest"]] if m else [piece]
+    parts = [_clean(p) for p in parts]
+    parts = [p for p in parts if len(p.split()) >= 1 and any(c.isalpha() for c in p)]
+    return parts if len(parts) > 1 else [text]
+
+
+def _clean(part: str) -> str:
+    return part.strip(" ,.;").strip()
+
+
+def plan_durations(parts: list[str], total_s: float, weights: list[float], min_s: float) -> list[float] | None:
+    """Seconds per part, proportional to `weights` (the length predictor's guesses), each at
+    least `min_s`; None when `total_s` cannot hold them all."""
+    if total_s < min_s * len(parts):
+        return None
+    w = [max(float(x), 1e-3) for x in weights]
+    spare = total_s - min_s * len(parts)
+    return [min_s + spare * x / sum(w) for x in w]
