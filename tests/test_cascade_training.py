@@ -200,13 +200,21 @@ def test_draws_follow_the_mix_and_balance_and_short_clips_are_also_asked_for_lon
     from motion_fixtures import walking_motion
     # 6 takes of a common action, 2 of a rare one, 2 composed clips; all 2 s long.
     spec = [("common", "bandai-namco")] * 6 + [("rare", "bandai-namco")] * 2 + [("common+rare", "composed:spatial")] * 2
-    items = [ClipItem(f"x{i}", walking_motion(40, seed=i), [f"{action} {i}"], action=action, source=source)
-             for i, (action, source) in enumerate(spec)]
+    def on_the_spot(i):  # gestures stay where they are; only those are ever held at the end
+        m = walking_motion(40, seed=i)
+        m.root_positions[:, [0, 2]] = m.root_positions[:1, [0, 2]]
+        return m
+    items = [ClipItem(f"x{i}", on_the_spot(i) if i < 8 else walking_motion(40, seed=i), [f"{action} {i}"],
+                      action=action, source=source) for i, (action, source) in enumerate(spec)]
     write_dataset(tmp_path / "ds", items, "h", {"kind": "synthetic"})
     ds = Dataset(tmp_path / "ds")
     data = LatentData(ds, Tokenizer.load(trained / "tok"), load_text_encoder("minilm"), split="all", progress=False,
                       extend_s=4.0)
-    assert data.real_tokens1 == [40 // STRIDES[1]] * len(data.clips) and all(len(c) >= 80 // STRIDES[1] for c in data.codes[1])
+    assert data.real_tokens1 == [40 // STRIDES[1]] * len(data.clips)
+    travels = np.array([ds.records[i]["source"] == "composed:spatial" for i in data.clips])
+    held = np.array([len(c) for c in data.codes[1]])
+    assert (held[~travels] >= 80 // STRIDES[1]).all() and (held[travels] == 40 // STRIDES[1]).all(), \
+        "on-the-spot clips may be held to extend_s, travelling ones never"
     cfg = DiffusionTrainConfig(mix={"single": 0.8, "composed:spatial": 0.2}, balance=1.0)
     w = data.weights(cfg)
     actions = np.array([ds.records[i]["action"] for i in data.clips])
@@ -221,3 +229,26 @@ def test_draws_follow_the_mix_and_balance_and_short_clips_are_also_asked_for_lon
     plain = {int(data.batch(s, 8, 1, DiffusionTrainConfig(extend_prob=0.0), "cpu")["mask"].sum(1).max())
              for s in range(6)}
     assert plain == {40 // STRIDES[1]} and max(lengths) > 40 // STRIDES[1]
+
+
+def test_a_denoiser_with_the_sentence_token_trains_with_hidden_words_and_hears_the_text(trained, tmp_path):
+    from deepmotion.engine.data.dataset import Dataset
+    from deepmotion.engine.models.tokenizer import Tokenizer
+    from deepmotion.engine.text import load_text_encoder
+    from deepmotion.engine.training.diffusion import DiffusionTrainConfig, LatentData, train_denoiser
+    encoder = load_text_encoder("minilm")
+    data = LatentData(Dataset(trained / "ds"), Tokenizer.load(trained / "tok"), encoder, progress=False)
+    cfg = DiffusionTrainConfig.from_dict({**TINY_DENOISER, "steps": 2, "text_token_drop": 0.5,
+                                          "model": {**TINY_DENOISER["model"], "sentence_token": True}})
+    batch = data.batch(0, 4, 1, cfg, "cpu")
+    full = data.batch(0, 4, 1, DiffusionTrainConfig.from_dict(TINY_DENOISER), "cpu")
+    assert batch["tmask"].sum() < full["tmask"].sum() and batch["tmask"][:, 0].all(), "words hidden, never the first"
+    model = train_denoiser(data, 1, tmp_path / "base", cfg, "cpu", log=lambda *_: None, progress=False)
+    assert model.config.sentence_token
+    enc = encoder.encode(["a person walks", "someone bows deeply to the audience"])
+    x, t = torch.randn(2, 5, model.config.code_dim), torch.tensor([500, 500])
+    out = model(x, t, enc.states, enc.mask)
+    same = model(x[:1].repeat(2, 1, 1), t, enc.states, enc.mask)
+    assert out.shape == x.shape and not torch.allclose(same[0], same[1]), "the text reaches the prediction"
+    null_states, null_mask = model.null_condition(2, "cpu")
+    assert torch.isfinite(model(x, t, null_states, null_mask)).all()

@@ -37,6 +37,17 @@ def _hand_activity(pos, side):
     return hand[:, 1].max() + hand.std(0).sum()
 
 
+def _head_drop(pos):
+    """How far the head gets below its height at frame 0 (m)."""
+    return (pos[0, J("Head"), 1] - pos[:, J("Head"), 1]).max()
+
+
+def _hand_up(pos, start=0.0, end=1.0):
+    """Highest either hand gets, relative to the head's height at frame 0, between two fractions of the clip (m)."""
+    a, b = int(start * (len(pos) - 1)), int(end * (len(pos) - 1)) + 1
+    return pos[a:b, [J("LeftHand"), J("RightHand")], 1].max() - pos[0, J("Head"), 1]
+
+
 def _speed(pos):
     root = pos[:, 0, [0, 2]]
     return np.linalg.norm(np.diff(root, axis=0), axis=-1).mean() * dmv1.FPS
@@ -74,7 +85,18 @@ PROBES = [
     Probe("walk backwards", ("an individual moves in reverse, stepping backwards",), 4.0,
           lambda a: a["pos"][-1, 0, 2] - a["pos"][0, 0, 2] < -0.3),
     Probe("bow: head drops", ("someone bends at the waist to greet respectfully",), 4.0,
-          lambda a: (a["pos"][0, J("Head"), 1] - a["pos"][:, J("Head"), 1]).max() > 0.1),
+          lambda a: _head_drop(a["pos"]) > 0.1),
+    # The same aspects in a second wording each (issue 15: more wordings).
+    Probe("raise: left vs right (other wording)", ("a person's left arm goes straight up above the head",
+                                                   "a person's right arm goes straight up above the head"), 3.0,
+          lambda a, b: _side_beats_other(a["pos"], b["pos"], "Left", "Right", _hand_rise)),
+    Probe("turn: left vs right (other wording)", ("a pedestrian gradually swerves leftward",
+                                                  "a pedestrian gradually swerves rightward"), 5.0,
+          lambda a, b: a["yaw"] > np.radians(20) and b["yaw"] < -np.radians(20)),
+    Probe("speed: run faster than walk (other wording)", ("someone hurries along at a fast jog",
+                                                          "someone takes a leisurely walk"), 4.0,
+          lambda a, b: _speed(a["pos"]) > 1.3 * _speed(b["pos"])),
+    Probe("bow: head drops (other wording)", ("a small bow of greeting",), 3.0, lambda a: _head_drop(a["pos"]) > 0.1),
 ]
 
 # Two things in one prompt (issue 15): both must show. Wordings no training caption uses.
@@ -90,6 +112,10 @@ COMPOSITION_PROBES = [
     Probe("compose: walk, then bow", ("someone ambles forward and next bends at the waist to greet",), 7.0,
           lambda a: _forward(a["pos"], 0.0, 0.5) > 0.5
           and (a["pos"][len(a["pos"]) // 2, J("Head"), 1] - a["pos"][len(a["pos"]) // 2:, J("Head"), 1]).max() > 0.1),
+    Probe("compose: jog + raise left arm", ("a woman jogs while holding her left arm up high",), 5.0,
+          lambda a: _speed(a["pos"]) > 0.4 and _hand_rise(a["pos"], "Left") > _hand_rise(a["pos"], "Right")),
+    Probe("compose: wave, then walk backwards", ("someone waves hello, then moves back a few paces",), 7.0,
+          lambda a: _hand_up(a["pos"], 0.0, 0.5) > -0.15 and _forward(a["pos"], 0.55, 1.0) < -0.2),
 ]
 ALL_PROBES = PROBES + COMPOSITION_PROBES
 

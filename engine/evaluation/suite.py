@@ -87,12 +87,29 @@ def clean_feet(features: list[np.ndarray]) -> list[np.ndarray]:
 
 
 def _generate(pipeline, texts, durations, seeds, batch, guidance=None):
-    """Per level, the features of every prompt (levels 1..L), in order."""
-    levels: dict[int, list] = {}
-    for s in range(0, len(texts), batch):
-        for out in pipeline.generate(texts[s:s + batch], durations[s:s + batch], seeds[s:s + batch], guidance):
-            levels.setdefault(out.level, []).extend(out.features)
-    return levels
+    """Per level, the features of every prompt (levels 1..L), in order. A caption that names an
+    order runs as the timeline the pipeline plans for it (as the server runs it), its segments'
+    features end to end."""
+    from ..request import GenerationRequest
+    from ..timeline import generate_timeline
+    plans = {}
+    if pipeline.settings.plan_sequences:
+        for k, text in enumerate(texts):
+            plan = pipeline.plan(pipeline.validate(GenerationRequest(text, durations[k], seeds[k], guidance)))
+            if plan.segments:
+                plans[k] = [(seg.text, seg.duration_s) for seg in plan.segments]
+    plain = [k for k in range(len(texts)) if k not in plans]
+    found: dict[int, dict[int, np.ndarray]] = {}
+    for s in range(0, len(plain), batch):
+        ks = plain[s:s + batch]
+        for out in pipeline.generate([texts[k] for k in ks], [durations[k] for k in ks], [seeds[k] for k in ks],
+                                     guidance):
+            for k, f in zip(ks, out.features):
+                found.setdefault(out.level, {})[k] = f
+    for k, segments in plans.items():
+        for lv in generate_timeline(pipeline, segments, seeds[k], guidance):
+            found.setdefault(lv.level, {})[k] = np.concatenate(lv.features)
+    return {level: [by_prompt[k] for k in range(len(texts))] for level, by_prompt in found.items()}
 
 
 def run_evaluation(pipeline, evaluator, data, settings: EvalSettings, log=print) -> dict:

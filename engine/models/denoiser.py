@@ -38,6 +38,10 @@ class DenoiserConfig:
     # are what it was taught to take (0: not distilled, the pipeline's own step counts).
     guidance_input: bool = False
     distilled_steps: int = 0
+    # The mean of the prompt's token states enters as one more text token: sentence encoders are
+    # trained so that this mean is the same for paraphrases, while single tokens ("veering",
+    # "bends at the waist") are words the captions never used. False for models before 0.5.0.
+    sentence_token: bool = False
 
     @classmethod
     def from_dict(cls, d: dict) -> "DenoiserConfig":
@@ -157,6 +161,11 @@ class Denoiser(nn.Module):
             if guidance is None:
                 raise ValueError("a guidance-distilled denoiser needs the guidance scale ([B])")
             h = h + self.guidance(timestep_embedding(guidance * GUIDANCE_EMBED_SCALE, c.width))[:, None]
+        if c.sentence_token:
+            m = text_mask[..., None].to(text_states.dtype)
+            sentence = (text_states * m).sum(1, keepdim=True) / m.sum(1, keepdim=True).clamp(min=1)
+            text_states = torch.cat([sentence, text_states], dim=1)
+            text_mask = torch.cat([text_mask[:, :1] | True, text_mask], dim=1)
         text = self.text_proj(text_states)
         pad = None if mask is None else ~mask
         for block in self.blocks:

@@ -58,16 +58,24 @@ class DiffusionTrainConfig:
     # with 540 (run); 0 keeps the capture's proportions.
     mix: dict = field(default_factory=dict)
     balance: float = 0.0
-    # Clips shorter than extend_s are, for extend_prob of their draws, asked for at a longer length
-    # (up to extend_s) with their last pose held: a 2.2-s raise then asked for 4 s raises the hand
-    # and stays instead of falling back to standing idle. The length predictor keeps real lengths.
+    # Clips shorter than extend_s that stay on the spot (root under STILL_SPEED) are, for
+    # extend_prob of their draws, asked for at a longer length (up to extend_s) with their last
+    # pose held: a 2.2-s raise asked for 4 s raises the hand and stays instead of falling back to
+    # standing idle. Clips that travel are never held (a frozen stride is no motion). The length
+    # predictor keeps real lengths.
     extend_s: float = 0.0
     extend_prob: float = 0.0
+    # Each caption token (but the first) is hidden from the denoiser with this probability, so no
+    # single word carries an action alone and wordings the captions never used still land.
+    text_token_drop: float = 0.0
     model: dict = field(default_factory=dict)  # DenoiserConfig overrides
 
     @classmethod
     def from_dict(cls, d: dict) -> "DiffusionTrainConfig":
         return from_dict(cls, d, "diffusion training")
+
+
+STILL_SPEED = 0.3  # m/s: a clip whose root travels slower than this may be held at its end (extend_s)
 
 
 class LatentData:
@@ -83,7 +91,8 @@ class LatentData:
         with torch.no_grad():
             for i in tqdm(self.clips, desc="encode latents", disable=not progress, dynamic_ncols=True):
                 raw = ds.features_of(i).astype(np.float32)
-                padded = hold_pad(raw, tok.model.pad_length(max(len(raw), int(extend_s * dmv1.FPS))))
+                still = np.linalg.norm(raw[:, dmv1.SLICES["root_xz_vel"]], axis=-1).mean() * dmv1.FPS < STILL_SPEED
+                padded = hold_pad(raw, tok.model.pad_length(max(len(raw), int(extend_s * dmv1.FPS) if still else 0)))
                 idx = tok.encode(torch.tensor(padded[None], device=tok.device))
                 for k in LEVELS:
                     self.codes[k].append(tok.model.vq[k - 1].codebook[idx[k - 1][0]].cpu())
@@ -170,6 +179,10 @@ class LatentData:
             s = self.text_states[c]
             states[b, :len(s)] = s.float()
             tmask[b, :len(s)] = True
+        if cfg.text_token_drop > 0:
+            hide = torch.tensor(rng.random(tmask.shape) < cfg.text_token_drop)
+            hide[:, 0] = False
+            tmask &= ~hide
         pooled = self.text_pooled[[c for _, c, _ in items]]
         seconds = torch.tensor([s for *_, s in items])
         drop = torch.tensor(rng.random(size) < cfg.cond_drop)
