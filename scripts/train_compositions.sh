@@ -4,11 +4,11 @@
 # 1. The tokenizer on that data (configs/tokenizer-default.json, about 25 minutes on 2 CPU
 #    cores): the tokenizer of 0.1.0 was trained on single actions and turns "walks while waving"
 #    into a plain walk even at level 3 (docs/RESULTS.md), so no cascade above it could compose.
-# 2. The cascade (configs/cascade-0.5.json, 4000 / 2000 / 1000 steps, about 25 minutes): a trained
+# 2. The cascade (configs/cascade-0.5.json, 3500 / 1800 / 900 steps, about 22 minutes): a trained
 #    prefix on half the samples (continuation), composed clips 40% of draws, rare actions drawn
 #    more often (balance 0.75), clips that stay on the spot also asked for longer, a sentence token
 #    and 10% of caption words hidden (wordings the captions never used).
-# 3. Distillation to 4 / 2 / 2 steps with the same draws (configs/distil-0.5.json, about 19 minutes).
+# 3. Distillation to 4 / 2 / 2 steps with the same draws (configs/distil-0.5.json, about 15 minutes).
 # Resumable: run it again after an interruption; each stage continues from its train_state.
 #   nohup bash scripts/train_compositions.sh > runs/train-0.5.log 2>&1 &
 # Installed as the default only after its probes and evaluation are checked:
