@@ -16,8 +16,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/training_setup.sh
-time .venv/bin/deepmotion train tokenizer --data "$DATA" --out "$RUNS/tokenizer-0.5" \
-  --config configs/tokenizer-default.json --device "$DEVICE"
+# A finished tokenizer clears its train_state, so a second run would start over: skip it then.
+[ -f "$RUNS/tokenizer-0.5/model.safetensors" ] || time .venv/bin/deepmotion train tokenizer --data "$DATA" \
+  --out "$RUNS/tokenizer-0.5" --config configs/tokenizer-default.json --device "$DEVICE"
 time .venv/bin/deepmotion train cascade --data "$DATA" --tokenizer "$RUNS/tokenizer-0.5" \
   --out "$RUNS/cascade-0.5" --config configs/cascade-0.5.json --device "$DEVICE" \
   --name "deepmotion-default 0.5.0 (teacher)"
