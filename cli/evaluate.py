@@ -24,6 +24,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance (default: the model's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", type=Path, default=None, help="also write the results as JSON")
+    p.add_argument("--no-plan", action="store_true",
+                   help="captions that name an order run in one piece (default: as timelines, as the server runs them)")
     add_device(p)
     p.set_defaults(func=cmd_eval)
 
@@ -41,6 +43,7 @@ def cmd_eval(args) -> int:
         raise UsageError(f"--mm-samples must be at least 2, got {args.mm_samples}")
     dev = resolve_device(args.device)
     pipe = apply_steps(load_cascade(args.model or default_model_path(), dev), args)
+    pipe.settings.plan_sequences = not args.no_plan
     evaluator = Evaluator.load(args.evaluator or default_evaluator_path(), dev, pipe.text_encoder)
     settings = EvalSettings(args.split, args.replications, args.max_clips, args.mm_texts, args.mm_samples,
                             args.batch, args.guidance, args.seed)
