@@ -66,11 +66,10 @@ def cmd_generate(args) -> int:
     t0 = time.perf_counter()
     pipe.settings.plan_sequences = not args.no_plan
     if args.segment is None:
-        from deepmotion.engine.request import GenerationRequest
-        planned = pipe.plan(pipe.validate(GenerationRequest(args.text, args.duration or None, args.seed, args.guidance,
-                                                            args.level)))
-        if planned.segments:
-            segments = [(seg.text, seg.duration_s) for seg in planned.segments]
+        from deepmotion.engine.timeline import planned_segments
+        planned = planned_segments(pipe, args.text, args.duration, args.seed, args.guidance)
+        if planned:
+            segments = planned
             print("in order: " + " | ".join(f"{t} ({d:.1f} s)" for t, d in segments))
     if len(segments) == 1 and args.segment is None and history is None:  # a plain clip (its length may be predicted)
         levels = pipe.generate([args.text], [args.duration], [args.seed], args.guidance, args.level)

@@ -84,6 +84,14 @@ def generate_timeline(pipe, segments: list[tuple[str, float]], seed: int = 0, gu
         yield timeline.run_level(level)
 
 
+def planned_segments(pipe, text: str, seconds: float | None, seed: int = 0,
+                     guidance: float | None = None) -> list[tuple[str, float]] | None:
+    """The (text, seconds) segments the pipeline plans for a prompt that names an order, or None
+    when it stays one piece (the one place probes, evaluation and the command line ask this)."""
+    plan = pipe.plan(pipe.validate(GenerationRequest(text, seconds or None, seed, guidance)))
+    return [(seg.text, seg.duration_s) for seg in plan.segments] or None
+
+
 def _chain(prev, prev_feats: np.ndarray, state, level: int) -> None:
     """The tail of the previous segment at this level becomes this segment's known prefix."""
     stride = STRIDES[level]

@@ -145,17 +145,14 @@ def observe_motion(motion) -> dict:
 def _generate_observed(pipeline, prompts, seconds: float, seed: int, guidance):
     """Per level, what each prompt produced (observed) and its features; a prompt that names an
     order runs as the timeline the pipeline plans for it, as the server runs it."""
-    from ..request import GenerationRequest
-    from ..timeline import generate_timeline
-    plans = [pipeline.plan(pipeline.validate(GenerationRequest(t, seconds, seed, guidance))) for t in prompts]
-    if not any(p.segments for p in plans):
+    from ..timeline import generate_timeline, planned_segments
+    plans = [planned_segments(pipeline, t, seconds, seed, guidance) for t in prompts]
+    if not any(plans):
         for out in pipeline.generate(list(prompts), [seconds] * len(prompts), [seed] * len(prompts), guidance):
             yield out.level, [observe(f) for f in out.features], list(out.features)
         return
-    runs = []
-    for text, plan in zip(prompts, plans):
-        segments = [(s.text, s.duration_s) for s in plan.segments] or [(text, seconds)]
-        runs.append(list(generate_timeline(pipeline, segments, seed, guidance)))
+    runs = [list(generate_timeline(pipeline, segments or [(text, seconds)], seed, guidance))
+            for text, segments in zip(prompts, plans)]
     for level_outs in zip(*runs):
         yield level_outs[0].level, [observe_motion(o.motion()) for o in level_outs], \
             [np.concatenate(o.features) for o in level_outs]

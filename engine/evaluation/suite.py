@@ -90,14 +90,13 @@ def _generate(pipeline, texts, durations, seeds, batch, guidance=None):
     """Per level, the features of every prompt (levels 1..L), in order. A caption that names an
     order runs as the timeline the pipeline plans for it (as the server runs it), its segments'
     features end to end."""
-    from ..request import GenerationRequest
-    from ..timeline import generate_timeline
+    from ..timeline import generate_timeline, planned_segments
     plans = {}
     if pipeline.settings.plan_sequences:
         for k, text in enumerate(texts):
-            plan = pipeline.plan(pipeline.validate(GenerationRequest(text, durations[k], seeds[k], guidance)))
-            if plan.segments:
-                plans[k] = [(seg.text, seg.duration_s) for seg in plan.segments]
+            segments = planned_segments(pipeline, text, durations[k], seeds[k], guidance)
+            if segments:
+                plans[k] = segments
     plain = [k for k in range(len(texts)) if k not in plans]
     found: dict[int, dict[int, np.ndarray]] = {}
     for s in range(0, len(plain), batch):
