@@ -22,7 +22,7 @@ PROMPTS = ["a person walks forward", "a person waves with the right hand", "some
 
 
 def capture_hips_range() -> tuple[float, float] | None:
-    cache = ROOT / "data" / "cache" / "bandai-dm-v3" / "clips.npz"
+    cache = ROOT / "data" / "cache" / "bandai-dm-v4" / "clips.npz"
     if not cache.exists():
         return None
     heights = np.load(cache)["root_positions"][:, 1]

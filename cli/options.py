@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 # Where `deepmotion data prepare` writes the Bandai-Namco cache and training/eval look for it.
-DEFAULT_DATA = Path("data/cache/bandai-dm-v3")
+DEFAULT_DATA = Path("data/cache/bandai-dm-v4")
 
 
 def add_device(p: argparse.ArgumentParser, default: str = "auto") -> None:

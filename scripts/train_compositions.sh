@@ -12,11 +12,14 @@
 #    (configs/cascade-0.5-base-more.json, about 10 minutes): after step 2 it still never walked
 #    while waving; after this it does for some seeds.
 # 4. Distillation to 4 / 2 / 2 steps with the same draws (configs/distil-0.5.json, about 15 minutes).
+# 5. 0.6.0: every level of that teacher trained further on pipeline 4 (turns said as paths:
+#    "veers", "swerves", "drifts off"), level 1 6000 more steps with composed clips 35% of draws
+#    (configs/cascade-0.6.json, about 25 minutes), then distilled the same way (about 15 minutes).
 # Resumable: run it again after an interruption; each stage continues from its train_state, and
 # a finished stage is skipped.
 #   nohup bash scripts/train_compositions.sh > runs/train-0.5.log 2>&1 &
 # Installed as the default only after its probes and evaluation are checked:
-#   .venv/bin/deepmotion model export --model runs/distilled-0.5 --out engine/assets/default --dtype float16
+#   .venv/bin/deepmotion model export --model runs/distilled-0.6 --out engine/assets/default --dtype float16
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/training_setup.sh
@@ -34,4 +37,9 @@ done
   --tokenizer "$RUNS/cascade-0.5/tokenizer" --out "$RUNS/cascade-0.5b/base" \
   --config configs/cascade-0.5-base-more.json --device "$DEVICE"
 TEACHER=$RUNS/cascade-0.5b OUT=$RUNS/distilled-0.5 NAME="deepmotion-default 0.5.0" CONFIG=configs/distil-0.5.json \
+  bash scripts/train_distilled.sh
+[ -f "$RUNS/cascade-0.6/cascade.json" ] || time .venv/bin/deepmotion train cascade --data "$DATA" \
+  --tokenizer "$RUNS/cascade-0.5b/tokenizer" --out "$RUNS/cascade-0.6" --config configs/cascade-0.6.json --device "$DEVICE" \
+  --name "deepmotion-default 0.6.0 (teacher)"
+TEACHER=$RUNS/cascade-0.6 OUT=$RUNS/distilled-0.6 NAME="deepmotion-default 0.6.0" CONFIG=configs/distil-0.5.json \
   bash scripts/train_distilled.sh

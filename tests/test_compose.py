@@ -90,3 +90,13 @@ def test_held_out_pairs_never_reach_training_mirrored_or_not(tmp_path, monkeypat
     assert held and not held & trained
     record = json.loads((tmp_path / "ds" / "clips.json").read_text())[0]
     assert "split" in record
+
+
+def test_fragments_put_every_verb_in_the_form_people_type():
+    from deepmotion.engine.data.captions import _fragment, captions_for
+    assert _fragment("{s} walks {a} and bends round to the right", "happily") == "walk happily and bend round to the right"
+    assert _fragment("{s} leans forward {a} and bows", "") == "lean forward and bow"
+    # Turns said as a path are training wording from pipeline 4 on, in the family's own side.
+    caps = [c.lower() for k in range(40) for c in captions_for("walk-turn-right", "normal", f"t{k}", 6)]
+    assert any("veer" in c or "swerve" in c for c in caps)
+    assert not any("left" in c for c in caps)

@@ -165,6 +165,7 @@ def test_eval_cli_reports_every_row_with_intervals(tiny, tmp_path, capsys):
     assert gt["fid"][0] == pytest.approx(0.0, abs=1e-6)            # ground truth against itself
     assert 0.0 <= gt["top1"][0] <= gt["top2"][0] <= gt["top3"][0] <= 1.0
     assert result["rows"]["retrieval baseline"]["multimodality"] == [0.0, 0.0]
+    assert "Skating by what the caption asks for" in text and "skating:single" in result["rows"]["levels 1+2+3"]
     for row in result["rows"].values():
         assert all(np.isfinite(v[0]) and v[1] >= 0 for v in row.values())
 
@@ -189,3 +190,18 @@ def test_bench_cli_prints_engine_and_server_figures(tiny, tmp_path, capsys):
     for r in result["server"]:
         assert 0 < r["first_frame_s"] <= r["final_level_s"]
     assert all(r["real_time_factor"] > 0 for r in result["engine"]["rows"])
+
+
+def test_skating_is_also_reported_per_kind_of_caption():
+    from deepmotion.engine.evaluation.suite import physical
+    from deepmotion.engine.representation import dmv1
+    walk = dmv1.encode(walking_motion(60, turn=0.0, seed=3))
+    still_motion = walking_motion(60, turn=0.0, seed=4)
+    still_motion.root_positions[:, [0, 2]] = 0.0
+    still = dmv1.encode(still_motion)
+    alone = {name: physical([f])["skating_ratio"] for name, f in (("walk", walk), ("still", still))}
+    both = physical([walk, still], ["two at once", "single"])
+    assert both["skating:two at once"] == pytest.approx(alone["walk"])
+    assert both["skating:single"] == pytest.approx(alone["still"])
+    assert both["skating_ratio"] == pytest.approx((alone["walk"] + alone["still"]) / 2)
+    assert "skating:single" not in physical([walk])

@@ -124,12 +124,20 @@ MORE_FAMILIES: dict[str, list[list[str]]] = {
                   ["walking to the left {a}", "a {j} walk to the left"]],
     "walk-right": [["{s} sidesteps {a} to the right", "{s} moves {a} rightward"],
                    ["walking to the right {a}", "a {j} walk to the right"]],
+    # Turns said as a path ("veers", "swerves", "drifts off"): the hidden paraphrases missed
+    # "veering right" with every model before 0.6.0.
     "walk-turn-left": [["{s} bears {a} to the left while walking", "{s} swings {a} left as they walk",
                         "{s} changes direction {a} to the left", "{s} walks {a} and heads left"],
-                       ["walking and turning left {a}", "a {j} left turn while walking", "turn to the left {a}"]],
+                       ["walking and turning left {a}", "a {j} left turn while walking", "turn to the left {a}"],
+                       ["{s} veers {a} to the left", "{s} swerves {a} left while walking", "{s} drifts {a} off to the left",
+                        "{s} walks {a}, veering left", "{s} walks {a} and bends round to the left"],
+                       ["veering left {a}", "a {j} swerve to the left", "curving off to the left {a}"]],
     "walk-turn-right": [["{s} bears {a} to the right while walking", "{s} swings {a} right as they walk",
                          "{s} changes direction {a} to the right", "{s} walks {a} and heads right"],
-                        ["walking and turning right {a}", "a {j} right turn while walking", "turn to the right {a}"]],
+                        ["walking and turning right {a}", "a {j} right turn while walking", "turn to the right {a}"],
+                        ["{s} veers {a} to the right", "{s} swerves {a} right while walking", "{s} drifts {a} off to the right",
+                         "{s} walks {a}, veering right", "{s} walks {a} and bends round to the right"],
+                        ["veering right {a}", "a {j} swerve to the right", "curving off to the right {a}"]],
     "bow": [["{s} bows down {a}", "{s} bends over {a} in a bow", "{s} bows {a} to someone", "{s} leans forward {a} and bows"],
             ["bowing {a}", "a deep {j} bow", "a {j} bow", "a courteous {j} bow"]],
     "bye": [["{s} waves farewell {a}", "{s} waves {a} as they leave"], ["waving goodbye {a}", "a {j} goodbye wave"]],
@@ -194,7 +202,8 @@ def _fragment(template: str, adverb: str) -> str | None:
     template does not start with its subject."""
     if not template.startswith("{s} "):
         return None
-    return " ".join(bare(template[4:].format(a=adverb, s="", S="", j="")).split()).replace(" ,", ",")
+    text = " and ".join(bare(part) for part in template[4:].format(a=adverb, s="", S="", j="").split(" and "))
+    return " ".join(text.split()).replace(" ,", ",")
 
 
 def _tidy(text: str) -> str:

@@ -28,7 +28,7 @@ from ..representation import dmv1
 from .mirror import mirror_motion, mirror_text
 from deepmotion_client.errors import DeepMotionError
 
-PIPELINE_VERSION = "3"  # 2: composed clips and the open split (compose.py); 3: caption variety, 6 per clip
+PIPELINE_VERSION = "4"  # 2: composed clips and the open split (compose.py); 3: caption variety, 6 per clip; 4: turns as paths
 SPLITS = {"train": 0.8, "val": 0.1, "test": 0.1}
 STD_FLOOR = 1e-3
 
