@@ -66,9 +66,13 @@ class CascadeSettings:
     # Encoded prompts kept (least recently used dropped): sessions repeat their idle prompt and
     # games their commands, and a batch of 8 spends ~20 ms encoding text. 0 turns it off.
     text_cache: int = 256
-    # A prompt that says an order ("jogs, then bows") runs as a timeline of its parts
+    # A prompt that says an order ("jogs, then bows") runs as a timeline of its parts, and one
+    # that moves about while it gestures ("walks while waving") as the two spliced at the spine
     # (engine/text/plan.py); False keeps every prompt one piece.
-    plan_sequences: bool = True
+    plan_prompts: bool = True
+    # How much nearer (cosine) a part's text must be to one kind's phrases than to the other's
+    # to count as a way of moving about or a gesture.
+    kind_margin: float = 0.05
 
 
 class CascadePipeline:
@@ -82,6 +86,7 @@ class CascadePipeline:
         self.limits = limits or GenerationLimits()
         self.settings = settings or CascadeSettings()
         self._texts: OrderedDict[str, tuple[torch.Tensor, torch.Tensor]] = OrderedDict()  # text -> (states, pooled)
+        self._kinds: tuple[torch.Tensor, torch.Tensor] | None = None  # movement / gesture phrases, encoded
         for level, model in self.denoisers.items():
             if model.config.distilled_steps:  # a distilled level takes the steps it was taught (--steps overrides)
                 self.settings.sample_steps[level] = model.config.distilled_steps
@@ -121,7 +126,7 @@ class CascadePipeline:
         """A validated text request whose prompt names an order, as a timeline of its parts
         (seconds shared by the length predictor's guesses); any other request as it is."""
         from .text.plan import plan_durations, split_sequence
-        if not self.settings.plan_sequences or request.segments or not request.text:
+        if not self.settings.plan_prompts or request.segments or not request.text:
             return request
         parts = split_sequence(request.text)
         if len(parts) < 2 or len(parts) > self.limits.max_segments or any(self.text_encoder.problem(p) for p in parts):
@@ -134,6 +139,41 @@ class CascadePipeline:
         if seconds is None or max(seconds) > self.limits.max_duration_s:
             return request
         return replace(request, text="", duration_s=None, segments=tuple(Segment(p, s) for p, s in zip(parts, seconds)))
+
+    def composition(self, text: str) -> tuple[str, str] | None:
+        """(movement, gesture) when `text` asks for a way of moving about and a gesture at
+        once ("a guard paces while waving"), else None. Which part is which is the text
+        encoder's judgement against the phrases the composed training clips are captioned
+        with, so wording the planner never listed still counts."""
+        from .text.plan import simultaneous_cuts, split_sequence
+        if len(split_sequence(text)) > 1:  # an order is the timeline's to plan (`plan`)
+            return None
+        cuts = simultaneous_cuts(text)
+        cuts = [c for c in cuts if not any(self.text_encoder.problem(p) for p in c)]
+        if not self.settings.plan_prompts or not cuts:
+            return None
+        movement, gesture = self._kind_phrases()
+        _, pooled = self._encode_texts([p for cut in cuts for p in cut])
+        pooled = torch.nn.functional.normalize(pooled.float().cpu(), dim=-1)
+        near_m, near_g = (pooled @ movement.T).max(-1).values, (pooled @ gesture.T).max(-1).values
+        margin = self.settings.kind_margin
+        kind = torch.where(near_m > near_g + margin, 1, torch.where(near_g > near_m + margin, 2, 0)).tolist()
+        for k, (a, b) in enumerate(cuts):
+            if (kind[2 * k], kind[2 * k + 1]) == (1, 2):
+                return a, b
+            if (kind[2 * k], kind[2 * k + 1]) == (2, 1):
+                return b, a
+        return None
+
+    def _kind_phrases(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Normalised pooled embeddings of the movement and gesture phrases (encoded once)."""
+        if self._kinds is None:
+            from .data.compose import GESTURES, LOCOMOTION
+            phrases = [[p for choices in table.values() for pair in choices for p in pair] for table in (LOCOMOTION, GESTURES)]
+            enc = self.text_encoder.encode(phrases[0] + phrases[1])
+            pooled = torch.nn.functional.normalize(enc.pooled.float().cpu(), dim=-1)
+            self._kinds = (pooled[:len(phrases[0])], pooled[len(phrases[0]):])
+        return self._kinds
 
     # ---- helpers ------------------------------------------------------------------------
     def _snap(self, level: int, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -171,10 +211,17 @@ class CascadePipeline:
         for i, text in enumerate(texts):
             frames, history = frame_counts[i], encoded[i]
             before = history.frames if history else 0
-            out.append(PromptState(text, frames, self.tokenizer.model.pad_length(before + frames),
-                                   states[i].to(self.device),
-                                   torch.Generator(device="cpu").manual_seed(generator_seed(seeds[i])),
-                                   history=history))
+            own = self.tokenizer.model.pad_length(before + frames)
+            prompt = PromptState(text, frames, own, states[i].to(self.device),
+                                 torch.Generator(device="cpu").manual_seed(generator_seed(seeds[i])), history=history)
+            parts = self.composition(text)
+            if parts is not None:
+                (movement, gesture), _ = self._encode_texts(list(parts))
+                prompt.states = movement.to(self.device)
+                prompt.partner = PromptState(parts[1], frames, own, gesture.to(self.device),
+                                             torch.Generator(device="cpu").manual_seed(generator_seed(seeds[i] + 7919)),
+                                             history=history)
+            out.append(prompt)
         return out
 
     def _encode_texts(self, texts: list[str]) -> tuple[list[torch.Tensor], torch.Tensor]:
@@ -202,8 +249,15 @@ class CascadePipeline:
         """Sample `level` for prompts whose lower levels exist; -> decoded features per prompt.
 
         Prompts may be at this stage together whatever batch they started in: each has its own
-        padded length and noise stream, so its motion does not depend on its company.
+        padded length and noise stream, so its motion does not depend on its company. A prompt
+        with a gesture partner (`composition`) samples it in the same batch and comes out as the
+        two spliced at the spine.
         """
+        asked = prompts
+        for p in asked:
+            if p.partner is not None:  # callers (timelines) may have re-set what the movement continues
+                p.partner.history, p.partner.own = p.history, p.own
+        prompts = asked + [p.partner for p in asked if p.partner is not None]
         dev = self.device
         b = len(prompts)
         stride = STRIDES[level]
@@ -269,8 +323,13 @@ class CascadePipeline:
             decoded = self.tokenizer.decode(idx, level).float().cpu().numpy()
             for j, i in enumerate(group):
                 decoded_by_prompt[i] = decoded[j]
+        row = {id(p): i for i, p in enumerate(prompts)}
         out = []
-        for p, decoded in zip(prompts, decoded_by_prompt):
+        for p in asked:
+            decoded = decoded_by_prompt[row[id(p)]]
+            if p.partner is not None:
+                from .data.compose import spatial_features
+                decoded = spatial_features(decoded, decoded_by_prompt[row[id(p.partner)]])
             before = p.history.frames if p.history else 0
             p.placement = p.history.placement(decoded) if p.history else Placement()
             out.append(decoded[before: before + p.frames])
@@ -314,6 +373,7 @@ class PromptState:
     indices: dict = field(default_factory=dict)
     history: EncodedHistory | None = None   # the motion this prompt continues, as latents
     placement: Placement = field(default_factory=Placement)  # where its new frames start in the world
+    partner: "PromptState | None" = None    # the gesture sampled beside a movement (CascadePipeline.composition)
 
 
 def load_cascade(path, device="cpu", text_encoder: TextEncoder | None = None) -> CascadePipeline:

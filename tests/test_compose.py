@@ -100,3 +100,15 @@ def test_fragments_put_every_verb_in_the_form_people_type():
     caps = [c.lower() for k in range(40) for c in captions_for("walk-turn-right", "normal", f"t{k}", 6)]
     assert any("veer" in c or "swerve" in c for c in caps)
     assert not any("left" in c for c in caps)
+
+
+def test_spatial_features_splice_generated_features_and_keep_every_channel_consistent():
+    loco, gesture = walking_motion(50, seed=1), walking_motion(50, turn=0.0, seed=2)
+    gesture.root_positions[:, [0, 2]] = 0.0
+    fl, fg = dmv1.encode(loco), dmv1.encode(gesture)
+    out = C.spatial_features(fl, fg)
+    want = dmv1.encode(C.spatial(loco, gesture))
+    np.testing.assert_allclose(out[:, :4], fl[:, :4], atol=1e-6)                 # the walker's root channels
+    np.testing.assert_allclose(out[:, dmv1.SLICES["contacts"]], fl[:, dmv1.SLICES["contacts"]])
+    for key in ("rot6d", "ric", "joint_vel"):
+        np.testing.assert_allclose(out[:, dmv1.SLICES[key]], want[:, dmv1.SLICES[key]], atol=1e-4)

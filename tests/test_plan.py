@@ -1,4 +1,5 @@
 """Prompts that name an order become timelines (engine/text/plan.py, CascadePipeline.plan)."""
+import numpy as np
 import pytest
 
 from deepmotion.engine.pipeline import load_cascade
@@ -52,12 +53,69 @@ def test_the_pipeline_plans_a_sequence_as_a_timeline_of_the_requested_length(tin
     assert planned.text == "" and planned.seed == 3
     levels = list(generate_timeline(tiny, [(s.text, s.duration_s) for s in planned.segments], 3))
     assert [lv.level for lv in levels] == [1, 2, 3] and len(levels[-1].features) == 2
-    tiny.settings.plan_sequences = False
+    tiny.settings.plan_prompts = False
     try:
         assert tiny.plan(req) == req
     finally:
-        tiny.settings.plan_sequences = True
+        tiny.settings.plan_prompts = True
     single = tiny.validate(GenerationRequest("a person walks and turns left", 4.0, 3))
     assert tiny.plan(single) == single
     assert tiny.plan(tiny.validate(GenerationRequest("walk, then run", 1.5, 3))).segments == (), \
         "too short for two segments of the model's minimum length: one piece"
+
+
+# -- things done at once: a movement and a gesture spliced at the spine -------------------------
+
+@pytest.mark.parametrize("text, cuts", [
+    ("a guy marches on while flapping his right hand hello", [("a guy marches on", "flapping his right hand hello")]),
+    ("strolling along, an individual lifts the right hand", [("strolling along", "an individual lifts the right hand")]),
+    ("A person walks forward and waves with the right hand",
+     [("A person walks forward", "waves with the right hand"), ("A person walks forward and waves", "the right hand")]),
+    ("while waving, someone walks", [("waving", "someone walks")]),
+    ("a man jogs and waves the left hand at the same time", [("a man jogs", "waves the left hand")]),
+    ("a person waves", []),
+])
+def test_cuts_are_proposed_at_every_word_that_joins_two_things(text, cuts):
+    from deepmotion.engine.text.plan import simultaneous_cuts
+    assert simultaneous_cuts(text) == cuts
+
+
+def test_the_text_encoder_tells_the_movement_from_the_gesture(tiny):
+    assert tiny.composition("a guy marches on while flapping his right hand hello") == \
+        ("a guy marches on", "flapping his right hand hello")
+    assert tiny.composition("someone raises both hands while jogging") == ("jogging", "someone raises both hands")
+    assert tiny.composition("a woman walks forward with the left hand raised") == \
+        ("a woman walks forward", "the left hand raised")
+    for whole in ("a person waves with the right hand", "a person walks and turns left", "a person bows and waves",
+                  "an individual moves in reverse, stepping backwards", "a person walks forward, then waves"):
+        assert tiny.composition(whole) is None, whole
+    tiny.settings.plan_prompts = False
+    try:
+        assert tiny.composition("a man jogs while waving") is None
+    finally:
+        tiny.settings.plan_prompts = True
+
+
+def test_a_movement_with_a_gesture_is_the_two_generated_and_spliced_at_the_spine():
+    from deepmotion.engine.assets import default_model_path
+    from deepmotion.engine.data.compose import UPPER
+    from deepmotion.engine.representation import dmv1
+    pipe = load_cascade(default_model_path())  # the tiny model's motion hardly depends on its text
+    text, seed = "a man jogs forward while waving the right hand", 5
+    movement, gesture = pipe.composition(text)
+    both = list(pipe.generate([text], [2.0], [seed]))
+    alone_m = list(pipe.generate([movement], [2.0], [seed]))
+    alone_g = list(pipe.generate([gesture], [2.0], [seed + 7919]))
+    rot = dmv1.SLICES["rot6d"]
+    for b, m, g in zip(both, alone_m, alone_g):
+        f, fm, fg = b.features[0], m.features[0], g.features[0]
+        t = len(f)
+        assert len(fm) == len(fg) == t
+        for key in ("root_yaw_vel", "root_xz_vel", "root_height", "contacts"):
+            np.testing.assert_allclose(f[:, dmv1.SLICES[key]], fm[:, dmv1.SLICES[key]], atol=1e-4)
+        r, rm, rg = (x[:, rot].reshape(t, dmv1.NUM_JOINTS, 6) for x in (f, fm, fg))
+        lower = [j for j in range(dmv1.NUM_JOINTS) if j not in UPPER]
+        np.testing.assert_allclose(r[:, UPPER], rg[:, UPPER], atol=1e-4)
+        np.testing.assert_allclose(r[:, lower], rm[:, lower], atol=1e-4)
+        # The two parts really differ, so matching each of them above says where each part went.
+        assert np.abs(fm[:, :4] - fg[:, :4]).max() > 0.01 and np.abs(rm[:, UPPER] - rg[:, UPPER]).max() > 0.1

@@ -143,6 +143,22 @@ def spatial(loco: Motion, gesture: Motion) -> Motion:
     return Motion(loco.skeleton, loco.root_positions[:n].copy(), rot, loco.fps)
 
 
+def spatial_features(loco: np.ndarray, gesture: np.ndarray) -> np.ndarray:
+    """`spatial` on dm-v1 features of equal length (a generated walk and a generated wave): the
+    walker's root channels, legs and foot contacts with the gesture's upper-body rotations;
+    the joint positions and velocities that follow from them are recomputed so every channel
+    tells the same motion."""
+    t = len(loco)
+    rot = loco[:, dmv1.SLICES["rot6d"]].reshape(t, dmv1.NUM_JOINTS, 6).copy()
+    rot[:, UPPER] = gesture[:, dmv1.SLICES["rot6d"]].reshape(t, dmv1.NUM_JOINTS, 6)[:, UPPER]
+    out = loco.copy()
+    out[:, dmv1.SLICES["rot6d"]] = rot.reshape(t, -1)
+    again = dmv1.encode(dmv1.decode(out))
+    for key in ("ric", "joint_vel"):
+        out[:, dmv1.SLICES[key]] = again[:, dmv1.SLICES[key]]
+    return out
+
+
 def temporal(first: Motion, second: Motion, fade: int = TRANSITION_FRAMES) -> Motion:
     """`first` then `second`, the second moved and turned to start where the first ends."""
     a = Motion(first.skeleton, first.root_positions[:MAX_PART_FRAMES], first.local_rotations[:MAX_PART_FRAMES], first.fps)

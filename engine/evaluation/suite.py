@@ -106,7 +106,7 @@ def _generate(pipeline, texts, durations, seeds, batch, guidance=None):
     features end to end."""
     from ..timeline import generate_timeline, planned_segments
     plans = {}
-    if pipeline.settings.plan_sequences:
+    if pipeline.settings.plan_prompts:
         for k, text in enumerate(texts):
             segments = planned_segments(pipeline, text, durations[k], seeds[k], guidance)
             if segments:

@@ -4,9 +4,16 @@ Why: a single pass of the cascade conditions every frame on the whole sentence, 
 composed training clips taught it "do both" far better than "in this order" (temporal probes
 0 of 8 before). The continuation machinery already makes a segment start from the frames
 before it with seams as smooth as capture, so a prompt that says an order is split at its
-sequence words and generated as a timeline. Simultaneous compositions ("walks while waving")
-are left whole: the model does those itself. A caller that wants the sentence as one piece
-turns planning off (`deepmotion serve --no-plan`, `CascadeSettings.plan_sequences`).
+sequence words and generated as a timeline.
+
+Simultaneous compositions ("walks while waving") are cut in two as well when one part is a
+way of moving about and the other a gesture (`simultaneous_cuts` proposes the cuts, the
+pipeline's text encoder says which part is which): both parts are generated together, and the
+walker's root path and legs carry the gesture's upper body, the join the composed training
+clips use (SINC, Athanasiou et al. 2023, composes body parts the same way). Models trained on
+composed clips still did "walks while waving" for few seeds (docs/RESULTS.md). A caller that
+wants the sentence as one piece turns planning off (`deepmotion serve --no-plan`,
+`CascadeSettings.plan_prompts`).
 """
 from __future__ import annotations
 
@@ -54,3 +61,26 @@ def plan_durations(parts: list[str], total_s: float, weights: list[float], min_s
     w = [max(float(x), 1e-3) for x in weights]
     spare = total_s - min_s * len(parts)
     return [min_s + spare * x / sum(w) for x in w]
+
+
+# Words that join two things done at once: "X while Y", "X as Y", "X and Y", "X with Y", "X, Y".
+_AT_ONCE = re.compile(r"\s*,?\s+(?:while|whilst|as|and|with|at\s+the\s+same\s+time\s+as)\s+|\s*,\s*", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:while|whilst|as|and|with)\s+", re.IGNORECASE)
+_TRAILING = re.compile(r"\s+at\s+the\s+same\s+time$", re.IGNORECASE)
+
+
+def simultaneous_cuts(text: str) -> list[tuple[str, str]]:
+    """Every way to cut a prompt in two at a word that can join two things done at once, in
+    the prompt's order; the caller decides whether a cut parts a movement from a gesture."""
+    text = " ".join(text.split())
+    cuts = []
+    for m in _AT_ONCE.finditer(text):
+        a, b = _part(text[:m.start()]), _part(text[m.end():])
+        if a and b:
+            cuts.append((a, b))
+    return cuts
+
+
+def _part(text: str) -> str:
+    text = _TRAILING.sub("", _LEADING.sub("", _clean(text)))
+    return text if any(c.isalpha() for c in text) else ""
