@@ -5,7 +5,7 @@ import argparse
 import json
 from pathlib import Path
 from deepmotion_client.errors import UsageError
-from .options import add_data, add_device, add_model, apply_steps
+from .options import NO_PLAN_HELP, add_data, add_device, add_model, apply_steps
 
 
 
@@ -24,8 +24,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance (default: the model's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", type=Path, default=None, help="also write the results as JSON")
-    p.add_argument("--no-plan", action="store_true",
-                   help="captions that name an order run in one piece (default: as timelines, as the server runs them)")
+    p.add_argument("--no-plan", action="store_true", help=NO_PLAN_HELP)
     add_device(p)
     p.set_defaults(func=cmd_eval)
 
@@ -43,7 +42,7 @@ def cmd_eval(args) -> int:
         raise UsageError(f"--mm-samples must be at least 2, got {args.mm_samples}")
     dev = resolve_device(args.device)
     pipe = apply_steps(load_cascade(args.model or default_model_path(), dev), args)
-    pipe.settings.plan_sequences = not args.no_plan
+    pipe.settings.plan_prompts = not args.no_plan
     evaluator = Evaluator.load(args.evaluator or default_evaluator_path(), dev, pipe.text_encoder)
     settings = EvalSettings(args.split, args.replications, args.max_clips, args.mm_texts, args.mm_samples,
                             args.batch, args.guidance, args.seed)

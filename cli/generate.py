@@ -8,7 +8,7 @@ from pathlib import Path
 
 from deepmotion_client.prompt_args import add_prompt_arguments, describe, segments_from_args
 
-from .options import add_device, add_model, load_model
+from .options import NO_PLAN_HELP, add_device, add_model, load_model
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -24,8 +24,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     add_model(p)
     p.add_argument("--preview", type=Path, default=None, help="also write an animated GIF")
     p.add_argument("--units", choices=["m", "cm"], default="cm")
-    p.add_argument("--no-plan", action="store_true",
-                   help="generate a prompt that names an order ('jogs, then bows') in one piece, not as a timeline")
+    p.add_argument("--no-plan", action="store_true", help=NO_PLAN_HELP)
     add_device(p)
     p.set_defaults(func=cmd_generate)
 
@@ -36,8 +35,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     p.add_argument("--timelines", action="store_true",
                    help="also run each probe prompt as the second segment of a timeline (after a walk)")
-    p.add_argument("--no-plan", action="store_true",
-                   help="prompts that name an order run in one piece (default: as timelines of their parts)")
+    p.add_argument("--no-plan", action="store_true", help=NO_PLAN_HELP)
     add_device(p)
     p.set_defaults(func=cmd_probes)
 
@@ -64,13 +62,17 @@ def cmd_generate(args) -> int:
     pipe = load_model(args)
     print(f"loaded {pipe.meta['model_version']} in {time.perf_counter() - t0:.1f} s (licence: {pipe.meta['licence']})")
     t0 = time.perf_counter()
-    pipe.settings.plan_sequences = not args.no_plan
+    pipe.settings.plan_prompts = not args.no_plan
     if args.segment is None:
         from deepmotion.engine.timeline import planned_segments
         planned = planned_segments(pipe, args.text, args.duration, args.seed, args.guidance)
         if planned:
             segments = planned
             print("in order: " + " | ".join(f"{t} ({d:.1f} s)" for t, d in segments))
+    for text, _ in segments:
+        parts = pipe.composition(text)
+        if parts:
+            print(f"at once: {parts[0]} (root and legs) + {parts[1]} (upper body)")
     if len(segments) == 1 and args.segment is None and history is None:  # a plain clip (its length may be predicted)
         levels = pipe.generate([args.text], [args.duration], [args.seed], args.guidance, args.level)
     else:
@@ -98,7 +100,7 @@ def cmd_probes(args) -> int:
 
     pipe = load_model(args)
     t0 = time.perf_counter()
-    pipe.settings.plan_sequences = not args.no_plan
+    pipe.settings.plan_prompts = not args.no_plan
     summary = run_probes(pipe, args.seeds, args.guidance)
     print(format_probes(summary))
     if args.timelines:

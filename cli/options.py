@@ -43,3 +43,7 @@ def apply_steps(pipe, args):
                              "one per level (e.g. 8 4 4)")
         pipe.settings.sample_steps = {level: n for level, n in enumerate(steps, 1)}
     return pipe
+
+NO_PLAN_HELP = ("keep every prompt one piece (default: a prompt that names an order, 'jogs, then bows', runs as a "
+                "timeline of its parts, and one that moves about while it gestures, 'walks while waving', as the "
+                "two spliced at the spine)")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .options import add_device, add_model, apply_steps
+from .options import NO_PLAN_HELP, add_device, add_model, apply_steps
 from deepmotion_client.errors import UsageError
 
 
@@ -27,9 +27,7 @@ def add_commands(sub) -> None:
                         "the server's own threads need the other)")
     p.add_argument("--text-cache", type=int, default=256, metavar="N",
                    help="encoded prompts kept for reuse (sessions repeat their idle prompt; 0: off; default 256)")
-    p.add_argument("--no-plan", action="store_true",
-                   help="generate a prompt that names an order ('jogs, then bows') in one piece instead of as a "
-                        "timeline of its parts")
+    p.add_argument("--no-plan", action="store_true", help=NO_PLAN_HELP)
     p.add_argument("--log-format", choices=["text", "json"], default="text",
                    help="log lines as text or JSON objects, each with the request id (default: text)")
     p.set_defaults(func=cmd_serve)
@@ -63,7 +61,7 @@ def cmd_serve(args) -> int:
         def load():
             pipe = apply_steps(load_cascade(model, device), args)
             pipe.settings.text_cache = max(0, args.text_cache)
-            pipe.settings.plan_sequences = not args.no_plan
+            pipe.settings.plan_prompts = not args.no_plan
             return pipe
         server = MotionServer(load, config)
         server.install_signal_handlers()

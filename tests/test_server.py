@@ -492,6 +492,18 @@ def test_a_prompt_that_names_an_order_streams_as_a_timeline_of_its_parts(server,
     assert sum(n for _, n in level3) == responses[0].header.frame_count
 
 
+def test_a_movement_with_a_gesture_streams_whole_also_when_it_continues_a_history(server, model_dir):
+    text = "a man jogs forward while waving the right hand"
+    assert load_cascade(model_dir).composition(text) == ("a man jogs forward", "waving the right hand")
+    for extra in ({}, {"history": history_message(frames=32)}):
+        responses = list(server.stub.Generate(request(text=text, duration_s=2.0, **extra)))
+        assert responses[-1].HasField("end") and responses[0].header.frame_count == 40
+        chunks = [r.chunk for r in responses if r.HasField("chunk")]
+        assert {c.level for c in chunks} == {1, 2, 3}
+        assert sum(c.frame_count for c in chunks if c.level == 3) == 40
+        assert all(np.isfinite(c.root_positions).all() and np.isfinite(c.local_rotations).all() for c in chunks)
+
+
 def test_history_request_continues_where_the_history_ends(server):
     hist = history_message(frames=32)
     responses = list(server.stub.Generate(request(history=hist, duration_s=2.0)))
