@@ -128,7 +128,7 @@ class MotionService(pb_grpc.MotionServiceServicer):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
         req = dataclasses.replace(req, request_id=rid, seed=req.seed if req.seed is not None else secrets.randbits(63))
         scheduler: Scheduler = self.state.scheduler
-        if pipe.settings.plan_sequences and req.text and len(split_sequence(req.text)) > 1:
+        if pipe.settings.plan_prompts and req.text and len(split_sequence(req.text)) > 1:
             # "X, then Y" runs as a timeline; its lengths come from the model, on the engine thread.
             req = await asyncio.get_running_loop().run_in_executor(scheduler.executor, pipe.plan, req)
         job = Job(req)
