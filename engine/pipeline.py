@@ -156,14 +156,15 @@ class CascadePipeline:
         _, pooled = self._encode_texts([p for cut in cuts for p in cut])
         pooled = torch.nn.functional.normalize(pooled.float().cpu(), dim=-1)
         near_m, near_g = (pooled @ movement.T).max(-1).values, (pooled @ gesture.T).max(-1).values
-        margin = self.settings.kind_margin
-        kind = torch.where(near_m > near_g + margin, 1, torch.where(near_g > near_m + margin, 2, 0)).tolist()
-        for k, (a, b) in enumerate(cuts):
-            if (kind[2 * k], kind[2 * k + 1]) == (1, 2):
-                return a, b
-            if (kind[2 * k], kind[2 * k + 1]) == (2, 1):
-                return b, a
-        return None
+        lean = (near_m - near_g).view(-1, 2)  # > 0: more a way of moving about, < 0: more a gesture
+        # Of the cuts whose parts are one of each kind, the one both parts are surest of
+        # ("paces back and forth | waving", not "paces back | and forth waving").
+        sure = torch.maximum(torch.minimum(lean[:, 0], -lean[:, 1]), torch.minimum(-lean[:, 0], lean[:, 1]))
+        k = int(sure.argmax())
+        if float(sure[k]) <= self.settings.kind_margin:
+            return None
+        a, b = cuts[k]
+        return (a, b) if float(lean[k, 0]) > 0 else (b, a)
 
     def _kind_phrases(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Normalised pooled embeddings of the movement and gesture phrases (encoded once)."""

@@ -74,6 +74,11 @@ def test_the_pipeline_plans_a_sequence_as_a_timeline_of_the_requested_length(tin
     ("while waving, someone walks", [("waving", "someone walks")]),
     ("a man jogs and waves the left hand at the same time", [("a man jogs", "waves the left hand")]),
     ("a person waves", []),
+    ("a guard paces back and forth waving his left hand",
+     [("a guard paces back", "forth waving his left hand"), ("a guard paces back and forth", "waving his left hand")]),
+    ("a man walks forward swinging his arms", [("a man walks forward", "swinging his arms")]),
+    ("someone keeps walking as they wave", [("someone keeps walking", "they wave")]),
+    ("he starts running in the morning", []),
 ])
 def test_cuts_are_proposed_at_every_word_that_joins_two_things(text, cuts):
     from deepmotion.engine.text.plan import simultaneous_cuts
@@ -86,6 +91,9 @@ def test_the_text_encoder_tells_the_movement_from_the_gesture(tiny):
     assert tiny.composition("someone raises both hands while jogging") == ("jogging", "someone raises both hands")
     assert tiny.composition("a woman walks forward with the left hand raised") == \
         ("a woman walks forward", "the left hand raised")
+    # Of two cuts that both part a movement from a gesture, the one both parts are surest of.
+    assert tiny.composition("a guard paces back and forth waving his left hand") == \
+        ("a guard paces back and forth", "waving his left hand")
     for whole in ("a person waves with the right hand", "a person walks and turns left", "a person bows and waves",
                   "an individual moves in reverse, stepping backwards", "a person walks forward, then waves"):
         assert tiny.composition(whole) is None, whole

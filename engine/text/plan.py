@@ -69,14 +69,28 @@ _LEADING = re.compile(r"^(?:while|whilst|as|and|with)\s+", re.IGNORECASE)
 _TRAILING = re.compile(r"\s+at\s+the\s+same\s+time$", re.IGNORECASE)
 
 
+# A gerund phrase can follow a movement with no joining word: "paces back and forth waving".
+_GERUND = re.compile(r"\s+(?=[A-Za-z]{2,}ing\b)")
+_NOT_GERUNDS = {"something", "nothing", "anything", "everything", "morning", "evening", "during", "ceiling",
+                "building", "ring", "king", "thing", "sing", "swing", "string", "spring", "wing", "bring"}
+
+
 def simultaneous_cuts(text: str) -> list[tuple[str, str]]:
-    """Every way to cut a prompt in two at a word that can join two things done at once, in
-    the prompt's order; the caller decides whether a cut parts a movement from a gesture."""
+    """Every way to cut a prompt in two at a word that can join two things done at once, or
+    before a gerund that follows the first part with no joining word, in the prompt's order;
+    the caller decides whether a cut parts a movement from a gesture."""
     text = " ".join(text.split())
+    spans = [(m.start(), m.end()) for m in _AT_ONCE.finditer(text)]
+    joined = {end for _, end in spans}
+    for m in _GERUND.finditer(text):
+        word = re.match(r"[A-Za-z]+", text[m.end():])[0].lower()
+        after_join = re.search(r"(?:^|\s)(?:while|whilst|as|and|with|by|keeps?|starts?|stops?|ends?)$", text[:m.start()], re.I)
+        if m.end() not in joined and word not in _NOT_GERUNDS and not after_join:
+            spans.append((m.start(), m.end()))
     cuts = []
-    for m in _AT_ONCE.finditer(text):
-        a, b = _part(text[:m.start()]), _part(text[m.end():])
-        if a and b:
+    for start, end in sorted(spans):
+        a, b = _part(text[:start]), _part(text[end:])
+        if a and b and (a, b) not in cuts:
             cuts.append((a, b))
     return cuts
 
