@@ -166,6 +166,9 @@ def test_eval_cli_reports_every_row_with_intervals(tiny, tmp_path, capsys):
     assert 0.0 <= gt["top1"][0] <= gt["top2"][0] <= gt["top3"][0] <= 1.0
     assert result["rows"]["retrieval baseline"]["multimodality"] == [0.0, 0.0]
     assert "Skating by what the caption asks for" in text and "skating:single" in result["rows"]["levels 1+2+3"]
+    # The tiny walks are labelled with their turn: ground truth does its actions, every row is scored.
+    assert "Does its actions" in text and gt["actions"][0] == pytest.approx(1.0)
+    assert all(0.0 <= row["actions"][0] <= 1.0 for row in result["rows"].values())
     for row in result["rows"].values():
         assert all(np.isfinite(v[0]) and v[1] >= 0 for v in row.values())
 

@@ -18,6 +18,7 @@ import numpy as np
 from ..data.dataset import Dataset
 from ..representation import dmv1
 from . import metrics as M
+from .actions import action_accuracy
 
 ROWS = ("ground truth", "level 1", "levels 1+2", "levels 1+2+3", "levels 1+2+3, feet cleaned", "retrieval baseline")
 CLEANED = "levels 1+2+3, feet cleaned"
@@ -142,7 +143,8 @@ def run_evaluation(pipeline, evaluator, data, settings: EvalSettings, log=print)
     gt_emb = evaluator.embed_motions(gt)
     baseline = RetrievalBaseline(ds, pipeline.text_encoder)
     kinds = [kind_of(ds.records[i]) for i in clips]
-    phys = {"ground truth": physical(gt, kinds)}
+    labels = [ds.records[i].get("action", "") for i in clips]
+    phys = {"ground truth": {**physical(gt, kinds), **action_accuracy(gt, labels, kinds)}}
     levels = len(pipeline.denoisers)
     names = {1: "level 1", 2: "levels 1+2", 3: "levels 1+2+3"}
     per_rep: dict[str, list[dict]] = {r: [] for r in ROWS}
@@ -173,14 +175,14 @@ def run_evaluation(pipeline, evaluator, data, settings: EvalSettings, log=print)
                 lv = next(k for k, v in names.items() if v == row)
                 groups = evaluator.embed_motions(mm_gen[lv]).reshape(len(mm_pick), settings.mm_samples, -1)
                 result["multimodality"] = M.multimodality(groups, np.random.default_rng([settings.seed, rep, 3]))
-                result.update(physical(feats, kinds))
+                result.update(physical(feats, kinds), **action_accuracy(feats, labels, kinds))
             elif row == CLEANED:
                 groups = evaluator.embed_motions(clean_feet(mm_gen[levels])).reshape(len(mm_pick), settings.mm_samples, -1)
                 result["multimodality"] = M.multimodality(groups, np.random.default_rng([settings.seed, rep, 3]))
-                result.update(physical(feats, kinds))
+                result.update(physical(feats, kinds), **action_accuracy(feats, labels, kinds))
             elif row == "retrieval baseline":
                 result["multimodality"] = 0.0  # retrieval is deterministic: one motion per text
-                result.update(physical(feats, kinds))
+                result.update(physical(feats, kinds), **action_accuracy(feats, labels, kinds))
             else:
                 result.update(phys["ground truth"])
             per_rep[row].append(result)
@@ -200,7 +202,8 @@ def run_evaluation(pipeline, evaluator, data, settings: EvalSettings, log=print)
 
 COLUMNS = [("top1", "R-prec top-1 ↑"), ("top2", "top-2 ↑"), ("top3", "top-3 ↑"), ("fid", "FID ↓"),
            ("mm_dist", "MM-Dist ↓"), ("diversity", "Diversity →"), ("multimodality", "MModality ↑"),
-           ("skating_ratio", "skating ↓"), ("jitter_m_s3", "jitter m/s³"), ("penetration_cm", "penetration cm ↓")]
+           ("skating_ratio", "skating ↓"), ("jitter_m_s3", "jitter m/s³"), ("penetration_cm", "penetration cm ↓"),
+           ("actions", "does its actions ↑")]
 
 
 def format_results(result: dict) -> str:
@@ -213,14 +216,20 @@ def format_results(result: dict) -> str:
             if key == "multimodality" and row == "ground truth":
                 cells.append("-")
                 continue
+            if key not in vals:
+                cells.append("-")
+                continue
             mean, ci = vals[key]
-            digits = 3 if key in ("top1", "top2", "top3", "skating_ratio", "fid") else 2 if key != "jitter_m_s3" else 1
+            digits = 3 if key in ("top1", "top2", "top3", "skating_ratio", "fid", "actions") else 2 if key != "jitter_m_s3" else 1
             cells.append(f"{mean:.{digits}f}" + (f" ±{ci:.{digits}f}" if ci else ""))
         lines.append(f"| {row} | " + " | ".join(cells) + " |")
-    kinds = [k for k in next(iter(result["rows"].values()), {}) if k.startswith("skating:")]
-    if kinds:
-        lines += ["", "Skating by what the caption asks for (like with like):", "",
-                  "| | " + " | ".join(k.split(":", 1)[1] for k in kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
-        for row, vals in result["rows"].items():
-            lines.append(f"| {row} | " + " | ".join(f"{vals[k][0]:.3f}" if k in vals else "-" for k in kinds) + " |")
+    for prefix, title in (("skating:", "Skating by what the caption asks for (like with like):"),
+                          ("actions:", "Does its actions (engine/evaluation/actions.py: the joints checked against the "
+                                       "clip's action labels), by what the caption asks for:")):
+        kinds = [k for k in next(iter(result["rows"].values()), {}) if k.startswith(prefix)]
+        if kinds:
+            lines += ["", title, "", "| | " + " | ".join(k.split(":", 1)[1] for k in kinds) + " |",
+                      "|---" * (len(kinds) + 1) + "|"]
+            for row, vals in result["rows"].items():
+                lines.append(f"| {row} | " + " | ".join(f"{vals[k][0]:.3f}" if k in vals else "-" for k in kinds) + " |")
     return "\n".join(lines)
