@@ -125,7 +125,7 @@ MORE_FAMILIES: dict[str, list[list[str]]] = {
     "walk-right": [["{s} sidesteps {a} to the right", "{s} moves {a} rightward"],
                    ["walking to the right {a}", "a {j} walk to the right"]],
     # Turns said as a path ("veers", "swerves", "drifts off"): the hidden paraphrases missed
-    # "veering right" with every model before 0.6.0.
+    # "veering right" with 0.3.0 and 0.5.0 (0 of 8 seeds for "a person veering right" with 0.3.0).
     "walk-turn-left": [["{s} bears {a} to the left while walking", "{s} swings {a} left as they walk",
                         "{s} changes direction {a} to the left", "{s} walks {a} and heads left"],
                        ["walking and turning left {a}", "a {j} left turn while walking", "turn to the left {a}"],
