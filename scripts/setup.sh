@@ -23,8 +23,10 @@ if [ ! -f clients/web/node_modules/three/build/three.module.js ]; then
   fi
 fi
 stamp=.venv/.deepmotion-setup
-want="$(cat pyproject.toml clients/python/pyproject.toml requirements/*.txt | sha256sum | cut -c1-16)${1:-}"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+base="$(cat pyproject.toml clients/python/pyproject.toml requirements/*.txt | sha256sum | cut -c1-16)"
+want="$base${1:-}"
+# A --dev install holds everything the runtime one does: no second pass after it.
+if [ -f "$stamp" ] && { [ "$(cat "$stamp")" = "$want" ] || [ "$(cat "$stamp")" = "$base--dev" ]; }; then
   exit 0
 fi
 if [ "${DEEPMOTION_TORCH:-}" != "keep" ]; then
