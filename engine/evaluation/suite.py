@@ -175,16 +175,13 @@ def run_evaluation(pipeline, evaluator, data, settings: EvalSettings, log=print)
                 lv = next(k for k, v in names.items() if v == row)
                 groups = evaluator.embed_motions(mm_gen[lv]).reshape(len(mm_pick), settings.mm_samples, -1)
                 result["multimodality"] = M.multimodality(groups, np.random.default_rng([settings.seed, rep, 3]))
-                result.update(physical(feats, kinds), **action_accuracy(feats, labels, kinds))
             elif row == CLEANED:
                 groups = evaluator.embed_motions(clean_feet(mm_gen[levels])).reshape(len(mm_pick), settings.mm_samples, -1)
                 result["multimodality"] = M.multimodality(groups, np.random.default_rng([settings.seed, rep, 3]))
-                result.update(physical(feats, kinds), **action_accuracy(feats, labels, kinds))
             elif row == "retrieval baseline":
                 result["multimodality"] = 0.0  # retrieval is deterministic: one motion per text
-                result.update(physical(feats, kinds), **action_accuracy(feats, labels, kinds))
-            else:
-                result.update(phys["ground truth"])
+            result.update(phys["ground truth"] if row == "ground truth"
+                          else {**physical(feats, kinds), **action_accuracy(feats, labels, kinds)})
             per_rep[row].append(result)
         log(f"replication {rep + 1}/{settings.replications}: generated {len(texts) + len(mm_texts)} clips "
             f"in {gen_s:.0f} s (+ multimodality), level-3 FID {per_rep[names[levels]][-1]['fid']:.3f}, "
