@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# Teaches the default cascade to continue a given motion: every level's denoiser learns a known
-# prefix of latents. CONFIG=configs/cascade-continuation-finetune.json (the default) fine-tunes
-# the shipped model 0.1.0 (its weights, plus the prefix channel starting at zero: about 5 minutes
-# on 2 CPU cores); CONFIG=configs/cascade-default.json trains from scratch (about 20 minutes).
-# Resumable: run it again after an interruption and each level continues from
-# runs/cascade-continuation/<part>/train_state.
+# Teaches the default cascade to continue a given motion and to change what it does at a prompt
+# change (issue 14), then distils it to 4 / 2 / 2 steps like the shipped 0.3.0:
+# 1. 0.1.0 (taken from git history) fine-tuned with a trained prefix on half the samples, of
+#    which 60% of the one-after-the-other composed clips "switch": the prefix ends where the
+#    clip's second action begins and the caption is that action's own (a prefix drawn from the
+#    same clip as its target taught 0.2.0 to keep walking into the next timeline segment); on-the-
+#    spot clips also asked for up to 5 s with their last pose held, rare actions drawn more often,
+#    10% of caption words hidden (configs/cascade-0.7-finetune.json, 2000 / 1000 / 600 steps).
+# 2. Distilled with the same draws (configs/distil-0.7.json).
+# CONFIG=configs/cascade-continuation-finetune.json was 0.2.0 (same-clip prefixes only, before
+# the distilled default; its init is the old default directory).
+# Resumable: run it again after an interruption; each level continues from its train_state, and
+# a finished stage is skipped.
 #   nohup bash scripts/train_continuation.sh > runs/train-continuation.log 2>&1 &
 # The result is installed as the default model only after its probes and evaluation are checked:
-#   .venv/bin/deepmotion model export --model runs/cascade-continuation --out engine/assets/default --dtype float16
+#   .venv/bin/deepmotion model export --model runs/distilled-0.7 --out engine/assets/default --dtype float16
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/training_setup.sh
-CONFIG=${CONFIG:-configs/cascade-continuation-finetune.json}
-time .venv/bin/deepmotion train cascade --data "$DATA" --tokenizer engine/assets/default/tokenizer \
-  --out "$RUNS/cascade-continuation" --config "$CONFIG" --device "$DEVICE" \
-  --name "deepmotion-default 0.2.0"
+CONFIG=${CONFIG:-configs/cascade-0.7-finetune.json}
+TEACHER_DIR=$RUNS/cascade-continuation
+# The config's init names runs/teacher-0.1.0: 0.1.0 as the last commit that shipped it.
+[ -d runs/teacher-0.1.0/engine/assets/default ] || { mkdir -p runs/teacher-0.1.0; git archive f4a7229 engine/assets/default | tar -x -C runs/teacher-0.1.0; }
+[ -f "$TEACHER_DIR/cascade.json" ] || time .venv/bin/deepmotion train cascade --data "$DATA" \
+  --tokenizer engine/assets/default/tokenizer --out "$TEACHER_DIR" --config "$CONFIG" --device "$DEVICE" \
+  --name "deepmotion-default 0.7.0 (teacher)"
+TEACHER=$TEACHER_DIR OUT=$RUNS/distilled-0.7 NAME="deepmotion-default 0.7.0" CONFIG=configs/distil-0.7.json \
+  bash scripts/train_distilled.sh

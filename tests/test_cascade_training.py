@@ -252,3 +252,42 @@ def test_a_denoiser_with_the_sentence_token_trains_with_hidden_words_and_hears_t
     assert out.shape == x.shape and not torch.allclose(same[0], same[1]), "the text reaches the prediction"
     null_states, null_mask = model.null_condition(2, "cpu")
     assert torch.isfinite(model(x, t, null_states, null_mask)).all()
+
+
+def test_switching_prefixes_end_where_the_second_action_begins_and_carry_its_caption(trained, tmp_path):
+    """A continuation trained only on prefixes of its own clip keeps doing what the prefix does;
+    switching prefixes teach it to change when the text says so."""
+    from deepmotion.engine.cascade import STRIDES
+    from deepmotion.engine.data.compose import second_part_start, temporal
+    from deepmotion.engine.data.dataset import ClipItem, Dataset, write_dataset
+    from deepmotion.engine.models.tokenizer import Tokenizer
+    from deepmotion.engine.representation import dmv1
+    from deepmotion.engine.text import load_text_encoder
+    from deepmotion.engine.training.diffusion import DiffusionTrainConfig, LatentData
+    from motion_fixtures import walking_motion
+    walk, wave = walking_motion(60, seed=1), walking_motion(48, seed=2)
+    wave.root_positions[:, [0, 2]] = wave.root_positions[:1, [0, 2]]
+    aside = {"split": "open"}  # the parts are in the data (their captions) but not drawn
+    items = [ClipItem("walk", walk, ["a person walks"], action="walk", extra=aside),
+             ClipItem("wave", wave, ["a person waves", "someone waves hello"], action="wave", extra=aside),
+             ClipItem("walk+wave", temporal(walk, wave), ["a person walks, then waves"], action="walk,wave",
+                      source="composed:temporal", extra={"parts": ["walk", "wave"], "split": "train"})]
+    write_dataset(tmp_path / "ds", items, "h", {"kind": "synthetic"}, mirror=False)
+    encoder = load_text_encoder("minilm")
+    data = LatentData(Dataset(tmp_path / "ds"), Tokenizer.load(trained / "tok"), encoder, progress=False)
+    assert len(data.clips) == 1
+    begin = second_part_start(60, 48)
+    boundary1 = begin // STRIDES[1]
+    frames = data.frames[0]
+    switched = data.batch(0, 8, 2, DiffusionTrainConfig(prefix_prob=1.0, switch_prob=1.0), "cpu")
+    second = encoder.encode(["a person waves", "someone waves hello"]).pooled
+    for b in range(8):
+        prefix = int(switched["known"][b].sum()) // (STRIDES[1] // STRIDES[2])
+        length1 = int(switched["mask"][b].sum()) // (STRIDES[1] // STRIDES[2])
+        assert 1 <= prefix <= boundary1, "the prefix holds the first action only"
+        assert length1 - prefix == -(-frames // STRIDES[1]) - boundary1, "the crop runs from the prefix to the end"
+        assert min(float((switched["pooled"][b] - s).abs().max()) for s in second) < 1e-5, "the second's caption"
+        assert float(switched["seconds"][b]) == pytest.approx((frames - boundary1 * STRIDES[1]) / dmv1.FPS)
+    plain = data.batch(0, 8, 2, DiffusionTrainConfig(prefix_prob=1.0), "cpu")
+    whole = encoder.encode(["a person walks, then waves"]).pooled[0]
+    assert all(float((p - whole).abs().max()) < 1e-5 for p in plain["pooled"]), "without switching: its own caption"

@@ -182,6 +182,13 @@ def temporal(first: Motion, second: Motion, fade: int = TRANSITION_FRAMES) -> Mo
     return Motion(first.skeleton, root, rot, first.fps)
 
 
+def second_part_start(first_frames: int, second_frames: int, fade: int = TRANSITION_FRAMES) -> int:
+    """The frame of a `temporal` clip where the cross-fade into its second clip begins (before
+    it, the first clip alone)."""
+    a = min(first_frames, MAX_PART_FRAMES)
+    return a - min(fade, a - 1, min(second_frames, MAX_PART_FRAMES) - 1)
+
+
 def composed_items(items: list[ClipItem], spatial_count: int = 1200, temporal_count: int = 800,
                    seed: int = 0) -> list[ClipItem]:
     """Composed clips from single-action items (the capture's), deterministic in `seed`."""

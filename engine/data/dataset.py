@@ -157,6 +157,9 @@ class Dataset:
     def __len__(self) -> int:
         return len(self.records)
 
+    def __contains__(self, clip_id: str) -> bool:
+        return clip_id in self._index
+
     def index(self, clip_id: str) -> int:
         if clip_id not in self._index:
             close = [c for c in self._index if clip_id in c][:5]

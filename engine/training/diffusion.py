@@ -32,6 +32,7 @@ from ..representation import dmv1
 from ..text import TextEncoder
 from .common import cosine_lr, resume, save_state
 from .windows import hold_pad
+from ..data.compose import second_part_start
 
 
 @dataclass
@@ -49,6 +50,12 @@ class DiffusionTrainConfig:
     # max_prefix_s, never the whole crop) and learns to continue it; 0 trains text-only models.
     prefix_prob: float = 0.0
     max_prefix_s: float = 3.2
+    # A prefix drawn from its own clip teaches "keep doing what the prefix does", and timeline
+    # segments then hold on to the action before them. So a one-after-the-other composed clip
+    # drawn with a prefix has, with this probability, its prefix end where its second action
+    # begins and that action's own caption: the continuation learns to change what it does when
+    # the text says so.
+    switch_prob: float = 0.0
     # Fine-tuning: start from this model directory's denoiser (and length predictor) of the same
     # level; layers it lacks (the prefix channel) start at zero, so training begins from its behaviour.
     init: str = ""
@@ -104,7 +111,16 @@ class LatentData:
             per1 = STRIDES[1] // STRIDES[k]
             allc = torch.cat([c[:n * per1] for c, n in zip(self.codes[k], self.real_tokens1)])
             self.stats[k] = (allc.mean(0), allc.std(0).clamp(min=1e-3))
-        captions = sorted({c for i in self.clips for c in ds.records[i]["captions"]})
+        # One-after-the-other composed clips: the frame their second action starts at and its captions.
+        self.switches: dict[int, tuple[int, list[str]]] = {}
+        for p, i in enumerate(self.clips):
+            rec = ds.records[i]
+            names = [q + ("~mirror" if rec["mirrored"] else "") for q in rec.get("parts", ())]
+            parts = [ds.records[ds.index(q)] for q in names if q in ds]
+            if rec["source"] == "composed:temporal" and len(parts) == 2:
+                self.switches[p] = (second_part_start(parts[0]["frames"], parts[1]["frames"]), parts[1]["captions"])
+        captions = sorted({c for i in self.clips for c in ds.records[i]["captions"]}
+                          | {c for _, caps in self.switches.values() for c in caps})
         self.caption_index = {c: n for n, c in enumerate(captions)}
         states, pooled = [], []
         bs = 128
@@ -148,10 +164,28 @@ class LatentData:
                  else rng.choice(len(self.clips), size=size, p=weights))
         max_tokens1 = int(cfg.max_seconds * dmv1.FPS) // STRIDES[1]
         items = []
+        max_prefix1 = max(1, int(cfg.max_prefix_s * dmv1.FPS) // STRIDES[1])
+        forced = {}  # item -> its switching prefix, in level-1 tokens
         for p in picks:
             rec = self.ds.records[self.clips[p]]
             cap = rec["captions"][rng.integers(len(rec["captions"]))]
             n1 = self.real_tokens1[p]
+            seconds = self.frames[p] / dmv1.FPS
+            if (cfg.switch_prob > 0 and cfg.prefix_prob > 0 and p in self.switches
+                    and rng.random() < cfg.prefix_prob * cfg.switch_prob):
+                begin, second_caps = self.switches[p]
+                boundary1 = begin // STRIDES[1]
+                if 0 < boundary1 < n1 - 1:
+                    prefix1 = int(rng.integers(1, min(boundary1, max_prefix1) + 1))
+                    start1 = boundary1 - prefix1
+                    take1 = min(n1 - start1, max_tokens1)
+                    cap = second_caps[rng.integers(len(second_caps))]
+                    seconds = (self.frames[p] - boundary1 * STRIDES[1]) / dmv1.FPS
+                    forced[len(items)] = prefix1
+                    crop = {k: self.codes[k][p][start1 * (STRIDES[1] // STRIDES[k]):(start1 + take1) * (STRIDES[1] // STRIDES[k])]
+                            for k in range(1, level + 1)}
+                    items.append((crop, self.caption_index[cap], seconds))
+                    continue
             if n1 < len(self.codes[1][p]) and rng.random() < cfg.extend_prob:
                 n1 = int(rng.integers(n1, len(self.codes[1][p]) + 1))  # asked for longer: the pose holds
             start1 = int(rng.integers(0, max(n1 - max_tokens1, 0) + 1))
@@ -159,7 +193,7 @@ class LatentData:
             # The same crop at every level: level-1 token boundaries, scaled to each level's rate.
             crop = {k: self.codes[k][p][start1 * (STRIDES[1] // STRIDES[k]):(start1 + take1) * (STRIDES[1] // STRIDES[k])]
                     for k in range(1, level + 1)}
-            items.append((crop, self.caption_index[cap], self.frames[p] / dmv1.FPS))
+            items.append((crop, self.caption_index[cap], seconds))
         length = max(len(crop[level]) for crop, *_ in items)
         code_dim = items[0][0][level].shape[-1]
         x0 = torch.zeros(size, length, code_dim)
@@ -191,10 +225,11 @@ class LatentData:
         known = torch.zeros(size, length, dtype=torch.bool)
         if cfg.prefix_prob > 0:
             per_token = STRIDES[1] // STRIDES[level]  # this level's latents per level-1 token
-            max_prefix1 = max(1, int(cfg.max_prefix_s * dmv1.FPS) // STRIDES[1])
             for b, (crop, _, _) in enumerate(items):
                 n1 = len(crop[1])
-                if n1 > 1 and rng.random() < cfg.prefix_prob:
+                if b in forced:
+                    known[b, : forced[b] * per_token] = True
+                elif n1 > 1 and rng.random() < cfg.prefix_prob:
                     known[b, : int(rng.integers(1, min(n1 - 1, max_prefix1) + 1)) * per_token] = True
         if lower is not None:
             lower = lower + cfg.lower_noise * torch.tensor(rng.standard_normal(lower.shape), dtype=torch.float32)

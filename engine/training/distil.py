@@ -55,6 +55,7 @@ class DistilConfig:
     # with a prefix channel sees it too). -1: 0.5 for a teacher with a prefix channel, else 0.
     prefix_prob: float = -1.0
     max_prefix_s: float = 1.6
+    switch_prob: float = 0.0        # prefixes that end where a composed clip's second action begins
     # Which clips and lengths the batches draw, as in DiffusionTrainConfig (the teacher's mix).
     mix: dict = field(default_factory=dict)
     balance: float = 0.0
@@ -133,6 +134,7 @@ def distil_denoiser(data: LatentData, teacher: Denoiser, level: int, out: Path, 
     prefix_prob = cfg.prefix_prob if cfg.prefix_prob >= 0 else (0.5 if teacher.config.prefix else 0.0)
     batches = DiffusionTrainConfig(max_seconds=cfg.max_seconds, cond_drop=0.0, lower_noise=cfg.lower_noise,
                                    seed=cfg.seed, prefix_prob=prefix_prob, max_prefix_s=cfg.max_prefix_s,
+                                   switch_prob=cfg.switch_prob,
                                    mix=cfg.mix, balance=cfg.balance, extend_s=cfg.extend_s,
                                    extend_prob=cfg.extend_prob)
     out = Path(out)
