@@ -23,10 +23,11 @@ source scripts/training_setup.sh
 VERSION=${VERSION:-0.7}
 CONFIG=${CONFIG:-configs/cascade-$VERSION-finetune.json}
 TEACHER_DIR=$RUNS/cascade-continuation$([ "$VERSION" = 0.7 ] || echo "-$VERSION")
+NAME_VERSION=$([ "$VERSION" = 0.7 ] && echo 0.7.0 || echo "$VERSION")
 # The config's init names runs/teacher-0.1.0: 0.1.0 as the last commit that shipped it.
 [ -d runs/teacher-0.1.0/engine/assets/default ] || { mkdir -p runs/teacher-0.1.0; git archive f4a7229 engine/assets/default | tar -x -C runs/teacher-0.1.0; }
 [ -f "$TEACHER_DIR/cascade.json" ] || time .venv/bin/deepmotion train cascade --data "$DATA" \
   --tokenizer engine/assets/default/tokenizer --out "$TEACHER_DIR" --config "$CONFIG" --device "$DEVICE" \
-  --name "deepmotion-default $VERSION (teacher)"
-TEACHER=$TEACHER_DIR OUT=$RUNS/distilled-$VERSION NAME="deepmotion-default $VERSION" CONFIG=configs/distil-$VERSION.json \
+  --name "deepmotion-default $NAME_VERSION (teacher)"
+TEACHER=$TEACHER_DIR OUT=$RUNS/distilled-$VERSION NAME="deepmotion-default $NAME_VERSION" CONFIG=configs/distil-$VERSION.json \
   bash scripts/train_distilled.sh
