@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from ..checkpoint import save_checkpoint
 from ..config import from_dict
+from ..data.compose import second_part_start
 from ..data.dataset import Dataset
 from ..device import resolve_device
 from ..models.denoiser import Denoiser, DenoiserConfig, LengthPredictor
@@ -32,7 +33,6 @@ from ..representation import dmv1
 from ..text import TextEncoder
 from .common import cosine_lr, resume, save_state
 from .windows import hold_pad
-from ..data.compose import second_part_start
 
 
 @dataclass
@@ -176,20 +176,17 @@ class LatentData:
                 begin, second_caps = self.switches[p]
                 boundary1 = begin // STRIDES[1]
                 if 0 < boundary1 < n1 - 1:
-                    prefix1 = int(rng.integers(1, min(boundary1, max_prefix1) + 1))
-                    start1 = boundary1 - prefix1
-                    take1 = min(n1 - start1, max_tokens1)
+                    forced[len(items)] = int(rng.integers(1, min(boundary1, max_prefix1) + 1))
                     cap = second_caps[rng.integers(len(second_caps))]
                     seconds = (self.frames[p] - boundary1 * STRIDES[1]) / dmv1.FPS
-                    forced[len(items)] = prefix1
-                    crop = {k: self.codes[k][p][start1 * (STRIDES[1] // STRIDES[k]):(start1 + take1) * (STRIDES[1] // STRIDES[k])]
-                            for k in range(1, level + 1)}
-                    items.append((crop, self.caption_index[cap], seconds))
-                    continue
-            if n1 < len(self.codes[1][p]) and rng.random() < cfg.extend_prob:
-                n1 = int(rng.integers(n1, len(self.codes[1][p]) + 1))  # asked for longer: the pose holds
-            start1 = int(rng.integers(0, max(n1 - max_tokens1, 0) + 1))
-            take1 = min(n1, max_tokens1)
+            if len(items) in forced:  # from the prefix before the second action to the clip's end
+                start1 = boundary1 - forced[len(items)]
+                take1 = min(n1 - start1, max_tokens1)
+            else:
+                if n1 < len(self.codes[1][p]) and rng.random() < cfg.extend_prob:
+                    n1 = int(rng.integers(n1, len(self.codes[1][p]) + 1))  # asked for longer: the pose holds
+                start1 = int(rng.integers(0, max(n1 - max_tokens1, 0) + 1))
+                take1 = min(n1, max_tokens1)
             # The same crop at every level: level-1 token boundaries, scaled to each level's rate.
             crop = {k: self.codes[k][p][start1 * (STRIDES[1] // STRIDES[k]):(start1 + take1) * (STRIDES[1] // STRIDES[k])]
                     for k in range(1, level + 1)}
