@@ -86,6 +86,17 @@ def test_training_resumes_from_its_state(trained, tmp_path):
     assert "resuming level 2 from step 2" in logs
     for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values()):
         assert torch.allclose(pa, pb, atol=1e-6), name
+    # A finished level lost its train_state to its checkpoint: run again, it is kept, not retrained
+    # (a resumed cascade skips its finished levels); other settings train anew.
+    interrupt_at(data, 0)  # any batch drawn would be training again
+    logs = []
+    kept = train_denoiser(data, 2, tmp_path / "b", full, "cpu", log=logs.append, progress=False)
+    assert any("already holds this training's result" in line for line in logs)
+    for (name, pa), pb in zip(a.state_dict().items(), kept.state_dict().values()):
+        assert torch.allclose(pa, pb, atol=1e-6), name
+    with pytest.raises(Interrupted):
+        train_denoiser(data, 2, tmp_path / "b", DiffusionTrainConfig.from_dict({**TINY_DENOISER, "steps": 5}), "cpu",
+                       log=lambda *_: None, progress=False)
 
 
 def test_model_export_to_float16_still_generates(trained, tmp_path):

@@ -58,6 +58,20 @@ def resume(out, modules: dict[str, torch.nn.Module], opt: torch.optim.Optimizer,
     return state_dir, step, history
 
 
+def finished(out, key: str, settings: dict, data_hash: str) -> bool:
+    """Whether OUT already holds the checkpoint this run would write (the same `settings` under
+    `key` in its config, the same data). A level's train_state goes when its checkpoint replaces
+    the directory, so without this a resumed multi-level run would train its finished levels again."""
+    path = Path(out) / "config.json"
+    if not path.exists():
+        return False
+    try:
+        saved = json.loads(path.read_text())
+    except ValueError:
+        return False
+    return saved.get(key) == json.loads(json.dumps(settings)) and saved.get("data_hash") == data_hash
+
+
 def load_state(state_dir: Path, modules: dict[str, torch.nn.Module], opt: torch.optim.Optimizer) -> tuple[int, list]:
     tensors = load_file(str(state_dir / "state.safetensors"))
     for mname, module in modules.items():

@@ -31,7 +31,7 @@ from ..models.diffusion import DIFFUSION_STEPS, CosineSchedule
 from ..models.tokenizer import Tokenizer
 from ..representation import dmv1
 from ..text import TextEncoder
-from .common import cosine_lr, resume, save_state
+from .common import cosine_lr, finished, resume, save_state
 from .windows import hold_pad
 
 
@@ -247,6 +247,12 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
     length = LengthPredictor(data.encoder.dim) if level == 1 else None
     if cfg.init:
         _initialise(model, length, Path(cfg.init), level, log)
+    out = Path(out)
+    if finished(out, "train", asdict(cfg), data.ds.meta["content_hash"]):
+        from ..checkpoint import load_checkpoint
+        model.load_state_dict(load_checkpoint(out, DENOISERS[level].kind)[1])
+        log(f"level {level}: {out} already holds this training's result; kept")
+        return model.to(dev).eval()
     model = model.to(dev).train()
     modules = {"denoiser": model}
     if length is not None:
@@ -256,7 +262,6 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
     params = [p for m in modules.values() for p in m.parameters()]
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.01)
     schedule = CosineSchedule()
-    out = Path(out)
     state_dir, start, history = resume(out, modules, opt, log, f"resuming level {level} from step {{step}}")
     t0 = time.time()
     bar = tqdm(range(start, cfg.steps), initial=start, total=cfg.steps, desc=f"train level {level}",

@@ -28,12 +28,12 @@ import torch
 from tqdm import tqdm
 
 from ..cascade import DENOISERS
-from ..checkpoint import save_checkpoint
+from ..checkpoint import load_checkpoint, save_checkpoint
 from ..config import from_dict
 from ..device import resolve_device
 from ..models.denoiser import Denoiser, DenoiserConfig
 from ..models.diffusion import CosineSchedule
-from .common import cosine_lr, resume, save_state
+from .common import cosine_lr, finished, resume, save_state
 from .diffusion import DiffusionTrainConfig, LatentData
 
 
@@ -128,6 +128,11 @@ def distil_denoiser(data: LatentData, teacher: Denoiser, level: int, out: Path, 
     for p in teacher.parameters():
         p.requires_grad_(False)
     student = student_of(teacher, cfg.student_steps).to(dev).train()
+    out = Path(out)
+    if finished(out, "distil", asdict(cfg), data.ds.meta["content_hash"]):
+        student.load_state_dict(load_checkpoint(out, DENOISERS[level].kind)[1])
+        log(f"distil level {level}: {out} already holds this distillation's result; kept")
+        return student.eval()
     opt = torch.optim.AdamW(student.parameters(), lr=cfg.lr, weight_decay=0.0)
     schedule = CosineSchedule()
     # Batches as the cascade trains, without caption dropout (the student learns guided predictions).
@@ -137,7 +142,6 @@ def distil_denoiser(data: LatentData, teacher: Denoiser, level: int, out: Path, 
                                    switch_prob=cfg.switch_prob,
                                    mix=cfg.mix, balance=cfg.balance, extend_s=cfg.extend_s,
                                    extend_prob=cfg.extend_prob)
-    out = Path(out)
     state_dir, start, history = resume(out, {"denoiser": student}, opt, log,
                                        f"resuming distillation of level {level} from step {{step}}")
     t0 = time.time()
