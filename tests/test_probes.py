@@ -70,3 +70,16 @@ def test_composition_probe_needs_both_parts():
         m.local_rotations[:, J("RightShoulder")] = quat_mul(swing, m.local_rotations[:, J("RightShoulder")])
     assert walk_right.check(observe(dmv1.encode(motion)))
     assert not walk_right.check(observe(dmv1.encode(still))), "waving in place is not walking while waving"
+
+
+def test_reported_wordings_are_probed_with_checks_that_read_the_motion():
+    from deepmotion.engine.evaluation.probes import REPORTED_PROBES
+    by_name = {p.name: p for p in REPORTED_PROBES}
+    veer = by_name["reported: veering right"]
+    assert veer.check(observe(dmv1.encode(walking_motion(100, turn=-1.0))))
+    assert not veer.check(observe(dmv1.encode(walking_motion(100, turn=1.0))))
+    stroll = by_name["reported: a slow stroll"]
+    still = walking_motion(80, turn=0.0)
+    still.root_positions[:, [0, 2]] = still.root_positions[:1, [0, 2]]
+    assert stroll.check(observe(dmv1.encode(walking_motion(80, turn=0.0))))
+    assert not stroll.check(observe(dmv1.encode(still)))

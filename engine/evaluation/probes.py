@@ -117,6 +117,22 @@ COMPOSITION_PROBES = [
     Probe("compose: wave, then walk backwards", ("someone waves hello, then moves back a few paces",), 7.0,
           lambda a: _hand_up(a["pos"], 0.0, 0.5) > -0.15 and _forward(a["pos"], 0.55, 1.0) < -0.2),
 ]
+# The wordings issue 15 reports the team's hidden set missing with, word for word. Unlike the
+# probes above they were known while the models were built, so they track those misses and are
+# no held-out evidence; one is a training caption (the demo's own prompt).
+REPORTED_PROBES = [
+    Probe("reported: a raised left hand", ("a raised left hand",), 3.0,
+          lambda a: _hand_rise(a["pos"], "Left") > _hand_rise(a["pos"], "Right") + 0.2),
+    Probe("reported: greeting with the right arm", ("greeting someone with the right arm",), 4.0,
+          lambda a: _hand_activity(a["pos"], "Right") > _hand_activity(a["pos"], "Left") + 0.2),
+    Probe("reported: a slow stroll", ("a slow stroll",), 4.0, lambda a: 0.3 < _speed(a["pos"]) < 1.6),
+    Probe("reported: veering right", ("a person veering right",), 5.0, lambda a: a["yaw"] < -np.radians(20)),
+    Probe("reported: a polite bow", ("a polite bow",), 3.0, lambda a: _head_drop(a["pos"]) > 0.1),
+    Probe("reported: walks forward while waving the right hand", ("a person walks forward while waving the right hand",),
+          5.0, lambda a: _walks_and_gestures(a["pos"], "Right", "Left")),
+    Probe("reported: jogs forward and then walks backwards", ("a person jogs forward and then walks backwards",), 8.0,
+          lambda a: _forward(a["pos"], 0.0, 0.45) > 0.5 and _forward(a["pos"], 0.6, 1.0) < -0.2),
+]
 ALL_PROBES = PROBES + COMPOSITION_PROBES
 
 
@@ -178,9 +194,9 @@ def quality(features: np.ndarray) -> dict:
 
 
 def run_probes(pipeline, seeds: list[int], guidance=None, log=print, probes=None) -> dict:
-    """Pass rate per probe and level over `seeds`, plus quality figures per level (single and
-    composition probes unless `probes` names others)."""
-    probes = ALL_PROBES if probes is None else probes
+    """Pass rate per probe and level over `seeds`, plus quality figures per level (single,
+    composition and reported-wording probes unless `probes` names others)."""
+    probes = ALL_PROBES + REPORTED_PROBES if probes is None else probes
     results = {p.name: {lvl: [] for lvl in range(1, pipeline.levels + 1)} for p in probes}
     quality_rows = {lvl: [] for lvl in range(1, pipeline.levels + 1)}
     for probe in probes:
