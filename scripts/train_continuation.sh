@@ -20,6 +20,11 @@ cd "$(dirname "$0")/.."
 source scripts/training_setup.sh
 # VERSION=0.7.1: the same without hidden caption words and without drawing rare actions more often
 # (configs/*-0.7.1*.json; 0.7.0 raised a named hand less often than 0.3.0, docs/RESULTS.md).
+# VERSION=0.7.2: 0.7.1 with level 1 fine-tuned 1,000 steps and never asked for held last poses
+# (`extend_prob` 0 at level 1, also in its distillation; levels 2 and 3 as 0.7.1's): the held
+# poses and the longer run each cost raises (docs/RESULTS.md). A level whose directory already
+# holds a checkpoint of the same settings is kept, so 0.7.1's levels 2 and 3 copied into
+# runs/cascade-continuation-0.7.2 and runs/distilled-0.7.2 are not trained again.
 VERSION=${VERSION:-0.7}
 CONFIG=${CONFIG:-configs/cascade-$VERSION-finetune.json}
 TEACHER_DIR=$RUNS/cascade-continuation$([ "$VERSION" = 0.7 ] || echo "-$VERSION")
