@@ -84,12 +84,18 @@ def main(argv=None) -> int:
     ap.add_argument("--takes", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--history-s", type=float, default=None,
+                    help="seconds of history a continuation uses (default: the engine's MAX_HISTORY_S)")
     args = ap.parse_args(argv)
+    from deepmotion.engine import continuation
     from deepmotion.engine.assets import default_model_path
+    if args.history_s is not None:
+        continuation.MAX_HISTORY_S = args.history_s
     from deepmotion.engine.pipeline import load_cascade
     pipe = load_cascade(args.model or default_model_path())
     prefix = any(d.config.prefix for d in pipe.denoisers.values())
     result = {"model": pipe.meta.get("model_version"), "prefix_trained": prefix,
+              "history_s": continuation.MAX_HISTORY_S,
               "timelines": summary(timelines(pipe, args.timelines, args.seed))}
     if args.takes and ARCHIVE.exists():
         ours, capture = takes(pipe, args.takes, args.seed)
