@@ -15,7 +15,10 @@ def add_commands(sub) -> None:
     add_device(p)
     p.add_argument("--max-batch", type=int, default=8, help="requests batched onto the engine at once")
     p.add_argument("--max-queue", type=int, default=32, help="waiting requests before RESOURCE_EXHAUSTED")
-    p.add_argument("--batch-wait-ms", type=float, default=10.0, help="how long a request waits for company")
+    p.add_argument("--batch-wait-ms", type=float, default=10.0,
+                   help="how long a request waits for company while others are under way")
+    p.add_argument("--burst-wait-ms", type=float, default=3.0,
+                   help="how long a request reaching an idle server waits for requests sent with it (0: none)")
     p.add_argument("--token-file", type=Path, default=None, help="require 'authorization: Bearer <token>'")
     p.add_argument("--tls-cert", type=Path, default=None)
     p.add_argument("--tls-key", type=Path, default=None)
@@ -37,10 +40,14 @@ def config_from_args(args):
     from deepmotion.server.app import ServerConfig, read_token
     if (args.tls_cert is None) != (args.tls_key is None):
         raise UsageError("--tls-cert and --tls-key go together")
+    for flag, ms in (("--batch-wait-ms", args.batch_wait_ms), ("--burst-wait-ms", args.burst_wait_ms)):
+        if not 0 <= ms <= 1000:
+            raise UsageError(f"{flag} must be between 0 and 1000 (ms), got {ms}")
     tls = (args.tls_cert.read_bytes(), args.tls_key.read_bytes()) if args.tls_cert else None
     token = read_token(args.token_file) if args.token_file else None
-    return ServerConfig(args.host, args.port, args.max_batch, args.max_queue, args.batch_wait_ms / 1000, token, tls,
-                        args.grace, metrics_port=args.metrics_port, engine_threads=args.threads)
+    return ServerConfig(args.host, args.port, args.max_batch, args.max_queue, args.batch_wait_ms / 1000,
+                        args.burst_wait_ms / 1000, token, tls, args.grace, metrics_port=args.metrics_port,
+                        engine_threads=args.threads)
 
 
 def cmd_serve(args) -> int:

@@ -76,6 +76,13 @@ def test_model_that_fails_to_load_stops_the_server_cleanly(tmp_path):
         assert noise not in out.stderr + out.stdout, out.stderr
 
 
+def test_serve_refuses_batch_waits_out_of_range_naming_the_flag(model_dir):
+    for flag, value in (("--burst-wait-ms", "-1"), ("--batch-wait-ms", "nan")):
+        out = cli("deepmotion.cli", "serve", "--model", str(model_dir), "--port", "0", "--device", "cpu", flag, value)
+        assert out.returncode == 2, out.stdout + out.stderr
+        assert f"{flag} must be between 0 and 1000 (ms)" in out.stderr and "Traceback" not in out.stderr
+
+
 def test_garbage_request_body_is_invalid_argument_and_the_server_keeps_serving(server):
     raw = server.channel.unary_stream("/deepmotion.v1.MotionService/Generate",
                                       request_serializer=lambda b: b, response_deserializer=pb.GenerateResponse.FromString)

@@ -364,6 +364,29 @@ def test_batching_is_per_stage_so_new_requests_do_not_wait_for_refinements(model
         r.stop()
 
 
+def test_requests_sent_together_to_an_idle_server_share_its_first_batch(model_dir):
+    import threading
+    r = Running(slow_loader(model_dir), max_batch=4, wait_s=0.0, burst_s=0.25)
+    try:
+        stats = r.server.state.scheduler.stats
+        barrier = threading.Barrier(3)
+        done = []
+
+        def send(i):
+            barrier.wait()
+            done.append(list(r.stub.Generate(request(seed=20 + i, max_level=1))))
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert len(done) == 3 and all(d[-1].WhichOneof("payload") == "end" for d in done)
+        assert stats["waited_for_burst"] >= 1
+        assert stats["batches"] == 1, "three requests sent together share one batch"
+    finally:
+        r.stop()
+
+
 def test_a_lone_request_starts_at_once_and_requests_under_load_share_batches(model_dir):
     import threading
     r = Running(slow_loader(model_dir), max_batch=4, wait_s=0.2)
