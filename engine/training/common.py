@@ -58,10 +58,11 @@ def resume(out, modules: dict[str, torch.nn.Module], opt: torch.optim.Optimizer,
     return state_dir, step, history
 
 
-def finished(out, key: str, settings: dict, data_hash: str) -> bool:
-    """Whether OUT already holds the checkpoint this run would write (the same `settings` under
-    `key` in its config, the same data). A level's train_state goes when its checkpoint replaces
-    the directory, so without this a resumed multi-level run would train its finished levels again."""
+def load_finished(out, key: str, settings: dict, data_hash: str, module: torch.nn.Module, kind: str) -> bool:
+    """Loads OUT's weights into `module` when OUT already holds the checkpoint this run would
+    write (the same `settings` under `key` in its config, the same data). A level's train_state
+    goes when its checkpoint replaces the directory, so without this a resumed multi-level run
+    would train its finished levels again."""
     path = Path(out) / "config.json"
     if not path.exists():
         return False
@@ -69,7 +70,11 @@ def finished(out, key: str, settings: dict, data_hash: str) -> bool:
         saved = json.loads(path.read_text())
     except ValueError:
         return False
-    return saved.get(key) == json.loads(json.dumps(settings)) and saved.get("data_hash") == data_hash
+    if saved.get(key) != json.loads(json.dumps(settings)) or saved.get("data_hash") != data_hash:
+        return False
+    from ..checkpoint import load_checkpoint
+    module.load_state_dict(load_checkpoint(out, kind)[1])
+    return True
 
 
 def load_state(state_dir: Path, modules: dict[str, torch.nn.Module], opt: torch.optim.Optimizer) -> tuple[int, list]:

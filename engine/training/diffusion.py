@@ -31,7 +31,7 @@ from ..models.diffusion import DIFFUSION_STEPS, CosineSchedule
 from ..models.tokenizer import Tokenizer
 from ..representation import dmv1
 from ..text import TextEncoder
-from .common import cosine_lr, finished, resume, save_state
+from .common import cosine_lr, load_finished, resume, save_state
 from .windows import hold_pad
 
 
@@ -245,14 +245,12 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
                              "prefix": cfg.prefix_prob > 0, **cfg.model})
     model = Denoiser(mcfg)
     length = LengthPredictor(data.encoder.dim) if level == 1 else None
-    if cfg.init:
-        _initialise(model, length, Path(cfg.init), level, log)
     out = Path(out)
-    if finished(out, "train", asdict(cfg), data.ds.meta["content_hash"]):
-        from ..checkpoint import load_checkpoint
-        model.load_state_dict(load_checkpoint(out, DENOISERS[level].kind)[1])
+    if load_finished(out, "train", asdict(cfg), data.ds.meta["content_hash"], model, DENOISERS[level].kind):
         log(f"level {level}: {out} already holds this training's result; kept")
         return model.to(dev).eval()
+    if cfg.init:
+        _initialise(model, length, Path(cfg.init), level, log)
     model = model.to(dev).train()
     modules = {"denoiser": model}
     if length is not None:

@@ -28,12 +28,12 @@ import torch
 from tqdm import tqdm
 
 from ..cascade import DENOISERS
-from ..checkpoint import load_checkpoint, save_checkpoint
+from ..checkpoint import save_checkpoint
 from ..config import from_dict
 from ..device import resolve_device
 from ..models.denoiser import Denoiser, DenoiserConfig
 from ..models.diffusion import CosineSchedule
-from .common import cosine_lr, finished, resume, save_state
+from .common import cosine_lr, load_finished, resume, save_state
 from .diffusion import DiffusionTrainConfig, LatentData
 
 
@@ -129,8 +129,7 @@ def distil_denoiser(data: LatentData, teacher: Denoiser, level: int, out: Path, 
         p.requires_grad_(False)
     student = student_of(teacher, cfg.student_steps).to(dev).train()
     out = Path(out)
-    if finished(out, "distil", asdict(cfg), data.ds.meta["content_hash"]):
-        student.load_state_dict(load_checkpoint(out, DENOISERS[level].kind)[1])
+    if load_finished(out, "distil", asdict(cfg), data.ds.meta["content_hash"], student, DENOISERS[level].kind):
         log(f"distil level {level}: {out} already holds this distillation's result; kept")
         return student.eval()
     opt = torch.optim.AdamW(student.parameters(), lr=cfg.lr, weight_decay=0.0)
