@@ -25,14 +25,19 @@ source scripts/training_setup.sh
 # poses and the longer run each cost raises (docs/RESULTS.md). A level whose directory already
 # holds a checkpoint of the same settings is kept, so 0.7.1's levels 2 and 3 copied into
 # runs/cascade-continuation-0.7.2 and runs/distilled-0.7.2 are not trained again.
+# VERSION=0.8: the same recipe on 0.5.0 (runs/cascade-0.5b, from scripts/train_compositions.sh),
+# whose tokenizer keeps bows at level 1 (0.1.0's halves them, and no cascade above it has bowed):
+# its levels fine-tuned with switching prefixes, level 1 without held poses, rare actions drawn
+# more often as 0.5.0 was trained (configs/cascade-0.8-finetune.json, configs/distil-0.8.json).
 VERSION=${VERSION:-0.7}
+TOKENIZER=${TOKENIZER:-$([ "$VERSION" = 0.8 ] && echo "$RUNS/cascade-0.5b/tokenizer" || echo engine/assets/default/tokenizer)}
 CONFIG=${CONFIG:-configs/cascade-$VERSION-finetune.json}
 TEACHER_DIR=$RUNS/cascade-continuation$([ "$VERSION" = 0.7 ] || echo "-$VERSION")
-NAME_VERSION=$([ "$VERSION" = 0.7 ] && echo 0.7.0 || echo "$VERSION")
+NAME_VERSION=$(case $VERSION in 0.7|0.8) echo "$VERSION.0";; *) echo "$VERSION";; esac)
 # The config's init names runs/teacher-0.1.0: 0.1.0 as the last commit that shipped it.
 [ -d runs/teacher-0.1.0/engine/assets/default ] || { mkdir -p runs/teacher-0.1.0; git archive f4a7229 engine/assets/default | tar -x -C runs/teacher-0.1.0; }
 [ -f "$TEACHER_DIR/cascade.json" ] || time .venv/bin/deepmotion train cascade --data "$DATA" \
-  --tokenizer engine/assets/default/tokenizer --out "$TEACHER_DIR" --config "$CONFIG" --device "$DEVICE" \
+  --tokenizer "$TOKENIZER" --out "$TEACHER_DIR" --config "$CONFIG" --device "$DEVICE" \
   --name "deepmotion-default $NAME_VERSION (teacher)"
 TEACHER=$TEACHER_DIR OUT=$RUNS/distilled-$VERSION NAME="deepmotion-default $NAME_VERSION" CONFIG=configs/distil-$VERSION.json \
   bash scripts/train_distilled.sh
