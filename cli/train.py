@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 from .options import add_data, add_device
 
@@ -67,6 +68,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--dtype", choices=["float32", "float16"], default="float16")
+    p.add_argument("--default-guidance", type=float, default=None, metavar="SCALE",
+                   help="guidance scale for requests that name none (limits.default_guidance in cascade.json; "
+                        "default: keep the model's). The best scale depends on the model: docs/RESULTS.md, "
+                        "'Guidance scale'")
     p.set_defaults(func=cmd_model_export)
 
     tok = sub.add_parser("tokenizer", help="inspect a trained tokenizer")
@@ -275,19 +280,25 @@ def cmd_export(args) -> int:
 
 
 def cmd_model_export(args) -> int:
-    import shutil
-
     import torch
 
     from deepmotion.engine.cascade import CASCADE_JSON, PARTS, read_cascade_json
     from deepmotion.engine.checkpoint import copy_checkpoint
+    from deepmotion.engine.request import GenerationLimits, RequestError
     meta = read_cascade_json(args.model)
+    g = args.default_guidance
+    if g is not None:
+        lim = GenerationLimits(**meta.get("limits", {}))
+        if not (math.isfinite(g) and lim.min_guidance <= g <= lim.max_guidance):
+            raise RequestError("--default-guidance", f"{g:g} is outside [{lim.min_guidance:g}, {lim.max_guidance:g}]")
     dtype = getattr(torch, args.dtype)
     args.out.mkdir(parents=True, exist_ok=True)
     for part in PARTS:
         sub = meta["parts"][part.key]
         copy_checkpoint(args.model / sub, args.out / sub, part.kind, dtype)
-    shutil.copy(args.model / CASCADE_JSON, args.out / CASCADE_JSON)
+    if g is not None:
+        meta["limits"] = {**meta.get("limits", {}), "default_guidance": g}
+    (args.out / CASCADE_JSON).write_text(json.dumps(meta, indent=2) + "\n")
     size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())
     print(f"wrote {args.out} ({size / 1e6:.1f} MB, {args.dtype})")
     return 0

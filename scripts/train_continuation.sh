@@ -14,7 +14,7 @@
 # a finished stage is skipped.
 #   nohup bash scripts/train_continuation.sh > runs/train-continuation.log 2>&1 &
 # The result is installed as the default model only after its probes and evaluation are checked:
-#   .venv/bin/deepmotion model export --model runs/distilled-0.7 --out engine/assets/default --dtype float16
+#   .venv/bin/deepmotion model export --model runs/distilled-0.7.2 --out engine/assets/default --dtype float16 --default-guidance 4
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/training_setup.sh

@@ -109,6 +109,20 @@ def test_model_export_to_float16_still_generates(trained, tmp_path):
     assert pipe.limits.max_duration_s == 4.0  # from the training crops, recorded in cascade.json
 
 
+def test_model_export_sets_the_guidance_a_request_without_one_gets(trained, tmp_path, capsys):
+    out = tmp_path / "g4"
+    assert main(["model", "export", "--model", str(trained / "model"), "--out", str(out), "--default-guidance", "4"]) == 0
+    pipe = load_cascade(out)
+    assert pipe.limits.default_guidance == 4.0 and pipe.limits.max_duration_s == 4.0  # other limits kept
+    from deepmotion.engine.request import GenerationRequest
+    assert pipe.validate(GenerationRequest("a person walks", 2.0)).guidance == 4.0
+    assert pipe.validate(GenerationRequest("a person walks", 2.0, guidance=2.0)).guidance == 2.0
+    assert main(["model", "export", "--model", str(trained / "model"), "--out", str(tmp_path / "bad"),
+                 "--default-guidance", "11"]) == 2
+    assert "--default-guidance: 11 is outside [1, 10]" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
+
+
 def test_a_distilled_target_is_one_ddim_step_to_where_the_teacher_samples(trained):
     """A student that predicts the distillation targets exactly samples, in 2 steps, what its
     teacher samples in 3 guided steps (the sampler's own ddim_sample) from the same noise."""
