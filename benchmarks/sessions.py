@@ -91,11 +91,14 @@ def main(argv=None) -> int:
     ap.add_argument("--stagger", action="store_true",
                     help="spread the sessions' prompt changes over the interval (default: all change at once)")
     ap.add_argument("--burst-wait-ms", type=float, default=None, help="the server's --burst-wait-ms (default: its own)")
+    ap.add_argument("--threads", type=int, default=None, help="the server's --threads (default: its own)")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     server_args = (["--model", str(args.model)] if args.model else []) + ["--text-cache", str(args.text_cache)]
     if args.burst_wait_ms is not None:
         server_args += ["--burst-wait-ms", str(args.burst_wait_ms)]
+    if args.threads is not None:
+        server_args += ["--threads", str(args.threads)]
     rows = [run(server_args, n, args.seconds, args.every, args.lead, args.piece, args.stagger) for n in args.sessions]
     for r in rows:
         p = r["prompt_change_to_first_frames_s"]
