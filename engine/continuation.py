@@ -260,7 +260,7 @@ def encode_histories(motions: list[Motion], tokenizer, rooms: list[int | None]) 
     indices: list[list[torch.Tensor] | None] = [None] * len(windows)
     for h in sorted({w.num_frames for w in windows}):
         group = [i for i, w in enumerate(windows) if w.num_frames == h]
-        feats = torch.tensor(np.stack([dmv1.encode(windows[i]) for i in group]), device=tokenizer.device)
+        feats = torch.tensor(dmv1.encode_many([windows[i] for i in group]), device=tokenizer.device)
         codes = tokenizer.encode(feats)
         for j, i in enumerate(group):
             indices[i] = [c[j] for c in codes]

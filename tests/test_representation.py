@@ -15,6 +15,15 @@ def test_dmv1_has_269_floats_in_the_design_layout():
     assert sum(s.stop - s.start for s in dmv1.SLICES.values()) == 269
 
 
+def test_a_batch_of_motions_encodes_as_each_alone():
+    motions = [walking_motion(32), walking_motion(32, turn=2.0), walking_motion(32, turn=-1.0)]
+    many = dmv1.encode_many(motions)
+    assert many.shape == (3, 32, 269)
+    for m, f in zip(motions, many):
+        np.testing.assert_array_equal(f, dmv1.encode(m))
+    assert not np.allclose(many[1], many[2])
+
+
 def test_frames_to_dmv1_to_frames_reproduces_joint_positions_within_1mm():
     motion = walking_motion(200, turn=2.5)
     back = dmv1.decode(dmv1.encode(motion))

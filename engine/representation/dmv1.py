@@ -68,13 +68,15 @@ def foot_contacts(positions: np.ndarray, skeleton: Skeleton) -> np.ndarray:
     return ((speed < CONTACT_SPEED) & (feet[..., 1] < rest_h + CONTACT_HEIGHT)).astype(np.float32)
 
 
-def encode(motion: Motion) -> np.ndarray:
-    """Frames (root positions + local rotations, 20 fps canonical skeleton) -> [T, 269]."""
+def encode(motion: Motion, kinematics: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Frames (root positions + local rotations, 20 fps canonical skeleton) -> [T, 269].
+    `kinematics`: the motion's forward kinematics (world positions, world rotations) when the
+    caller has it; a batch of histories runs one pass for all (encode_many)."""
     if len(motion.skeleton) != NUM_JOINTS:
         raise ValueError(f"dm-v1 needs the canonical {NUM_JOINTS}-joint skeleton, got {len(motion.skeleton)} joints")
     if motion.num_frames < 2:
         raise ValueError(f"dm-v1 needs at least 2 frames, got {motion.num_frames}")
-    pos, wrot = motion.skeleton.forward_kinematics(motion.root_positions, motion.local_rotations)
+    pos, wrot = kinematics or motion.skeleton.forward_kinematics(motion.root_positions, motion.local_rotations)
     t = motion.num_frames
     yaw = heading_yaw(wrot[:, 0])
     yaw_vel = _forward_diff(yaw)
@@ -94,6 +96,17 @@ def encode(motion: Motion) -> np.ndarray:
         rot6d.reshape(t, -1), joint_vel.reshape(t, -1), contacts,
     ], axis=1)
     return feats.astype(np.float32)
+
+
+def encode_many(motions: list[Motion]) -> np.ndarray:
+    """encode for motions of one length on one skeleton -> [N, T, 269]: their forward kinematics
+    in one pass (its per-joint loop is most of a short history's encoding)."""
+    sk = motions[0].skeleton
+    if any(m.skeleton is not sk and not np.array_equal(m.skeleton.offsets, sk.offsets) for m in motions):
+        return np.stack([encode(m) for m in motions])
+    pos, wrot = sk.forward_kinematics(np.stack([m.root_positions for m in motions]),
+                                                       np.stack([m.local_rotations for m in motions]))
+    return np.stack([encode(m, (pos[i], wrot[i])) for i, m in enumerate(motions)])
 
 
 def _headings(feats: np.ndarray) -> np.ndarray:
