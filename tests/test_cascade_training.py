@@ -99,6 +99,26 @@ def test_training_resumes_from_its_state(trained, tmp_path):
                        log=lambda *_: None, progress=False)
 
 
+def test_a_finished_level_1_is_kept_only_with_its_length_predictor(trained, tmp_path):
+    import shutil
+    from deepmotion.engine.data.dataset import Dataset
+    from deepmotion.engine.models.tokenizer import Tokenizer
+    from deepmotion.engine.text import load_text_encoder
+    from deepmotion.engine.training.diffusion import DiffusionTrainConfig, LatentData, train_denoiser
+    data = LatentData(Dataset(trained / "ds"), Tokenizer.load(trained / "tok"), load_text_encoder("minilm"), progress=False)
+    cfg = DiffusionTrainConfig.from_dict({**TINY_DENOISER, "steps": 2})
+    train_denoiser(data, 1, tmp_path / "m" / "base", cfg, "cpu", log=lambda *_: None, progress=False)
+    assert (tmp_path / "m" / "length" / "config.json").exists()
+    original = interrupt_at(data, 0)  # any batch drawn would be training again
+    logs = []
+    train_denoiser(data, 1, tmp_path / "m" / "base", cfg, "cpu", log=logs.append, progress=False)
+    assert any("already holds this training's result" in line for line in logs)
+    shutil.rmtree(tmp_path / "m" / "length")  # a level 1 copied in without the predictor it trained with
+    with pytest.raises(Interrupted):
+        train_denoiser(data, 1, tmp_path / "m" / "base", cfg, "cpu", log=lambda *_: None, progress=False)
+    data.batch = original
+
+
 def test_model_export_to_float16_still_generates(trained, tmp_path):
     out = tmp_path / "fp16"
     assert main(["model", "export", "--model", str(trained / "model"), "--out", str(out)]) == 0

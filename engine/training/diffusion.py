@@ -246,7 +246,9 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
     model = Denoiser(mcfg)
     length = LengthPredictor(data.encoder.dim) if level == 1 else None
     out = Path(out)
-    if load_finished(out, "train", asdict(cfg), data.ds.meta["content_hash"], model, DENOISERS[level].kind):
+    # Level 1's length predictor trains with it and lives beside it: without it, train again.
+    beside = length is None or (out.parent / LENGTH.directory / "config.json").exists()
+    if beside and load_finished(out, "train", asdict(cfg), data.ds.meta["content_hash"], model, DENOISERS[level].kind):
         log(f"level {level}: {out} already holds this training's result; kept")
         return model.to(dev).eval()
     if cfg.init:
