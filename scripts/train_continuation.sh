@@ -27,9 +27,10 @@ source scripts/training_setup.sh
 # runs/cascade-continuation-0.7.2 and runs/distilled-0.7.2 are not trained again.
 # VERSION=0.7.3: 0.7.2 with levels 2 and 3 fine-tuned further (from 0.7.2's) with rare actions
 # drawn more often (`balance` 0.75): given a bow's true level-1 codes, 0.7.2's levels 2 and 3 added
-# none of the depth the tokenizer's own levels 2 and 3 hold. Copy 0.7.2's level 1 in first
-# (cp -r runs/cascade-continuation-0.7.2/base runs/cascade-continuation-0.7.3/; likewise
-# runs/distilled-0.7.2/base into runs/distilled-0.7.3/): same settings, kept.
+# none of the depth the tokenizer's own levels 2 and 3 hold. Copy 0.7.2's level 1 and length
+# predictor in first (cp -r runs/cascade-continuation-0.7.2/{base,length} runs/cascade-continuation-0.7.3/;
+# likewise runs/distilled-0.7.2/base into runs/distilled-0.7.3/): same settings, kept. Measured and
+# not distilled: the bows gained 0-4 cm (docs/RESULTS.md, "a try that bows").
 # VERSION=0.8: the same recipe on 0.5.0 (runs/cascade-0.5b, from scripts/train_compositions.sh),
 # whose tokenizer keeps bows at level 1 (0.1.0's halves them, and no cascade above it has bowed):
 # its levels fine-tuned with switching prefixes, level 1 without held poses, rare actions drawn
