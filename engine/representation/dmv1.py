@@ -105,7 +105,7 @@ def encode_many(motions: list[Motion]) -> np.ndarray:
     if any(m.skeleton is not sk and not np.array_equal(m.skeleton.offsets, sk.offsets) for m in motions):
         return np.stack([encode(m) for m in motions])
     pos, wrot = sk.forward_kinematics(np.stack([m.root_positions for m in motions]),
-                                                       np.stack([m.local_rotations for m in motions]))
+                                      np.stack([m.local_rotations for m in motions]))
     return np.stack([encode(m, (pos[i], wrot[i])) for i, m in enumerate(motions)])
 
 
