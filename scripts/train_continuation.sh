@@ -35,11 +35,15 @@ source scripts/training_setup.sh
 # whose tokenizer keeps bows at level 1 (0.1.0's halves them, and no cascade above it has bowed):
 # its levels fine-tuned with switching prefixes, level 1 without held poses, rare actions drawn
 # more often as 0.5.0 was trained (configs/cascade-0.8-finetune.json, configs/distil-0.8.json).
+# VERSION=0.9 CONFIG=configs/cascade-0.9.json: the 0.7.2 recipe from scratch (0.1.0's steps and
+# learning rate) on 0.5.0's tokenizer, rare actions drawn more often (`balance` 0.5): the one path
+# to bows that keeps what 0.1.0's training learned of held-out wording (docs/RESULTS.md). About
+# 25 minutes for the cascade and 18 for its distillation (configs/distil-0.9.json) on 2 cores.
 VERSION=${VERSION:-0.7}
-TOKENIZER=${TOKENIZER:-$([ "$VERSION" = 0.8 ] && echo "$RUNS/cascade-0.5b/tokenizer" || echo engine/assets/default/tokenizer)}
+TOKENIZER=${TOKENIZER:-$(case $VERSION in 0.8|0.9) echo "$RUNS/cascade-0.5b/tokenizer";; *) echo engine/assets/default/tokenizer;; esac)}
 CONFIG=${CONFIG:-configs/cascade-$VERSION-finetune.json}
 TEACHER_DIR=$RUNS/cascade-continuation$([ "$VERSION" = 0.7 ] || echo "-$VERSION")
-NAME_VERSION=$(case $VERSION in 0.7|0.8) echo "$VERSION.0";; *) echo "$VERSION";; esac)
+NAME_VERSION=$(case $VERSION in 0.7|0.8|0.9) echo "$VERSION.0";; *) echo "$VERSION";; esac)
 # The config's init names runs/teacher-0.1.0: 0.1.0 as the last commit that shipped it.
 [ -d runs/teacher-0.1.0/engine/assets/default ] || { mkdir -p runs/teacher-0.1.0; git archive f4a7229 engine/assets/default | tar -x -C runs/teacher-0.1.0; }
 [ -f "$TEACHER_DIR/cascade.json" ] || time .venv/bin/deepmotion train cascade --data "$DATA" \
