@@ -113,7 +113,8 @@ class Viewer:
         return {"model": info.model_version, "licence": info.licence, "fps": info.fps, "levels": info.levels,
                 "limits": {"max_duration_s": info.limits.max_duration_s, "min_duration_s": info.limits.min_duration_s,
                            "max_segments": info.limits.max_segments, "default_guidance": info.limits.default_guidance_scale,
-                           "max_history_frames": info.limits.max_history_frames}}
+                           "max_history_frames": info.limits.max_history_frames,
+                           "min_history_frames": info.limits.min_history_frames}}
 
     def generate(self, body: dict):
         history = motion_from(body["history"]) if body.get("history") else None

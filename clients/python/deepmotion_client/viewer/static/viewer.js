@@ -52,6 +52,7 @@ const state = {
   skeleton: null, fps: 20, frames: 0, root: null, rot: null, level: null, fadeFrom: null, fadeAt: null,
   available: 0, playhead: 0, clock: 0, playing: false, levelsArrived: [], maxLevel: 0, source: '',
   drawnFrames: 0, streaming: false, character: null, onRig: null,
+  minHistory: 8,  // the fewest frames a history may have (ModelInfo limits.min_history_frames)
 };
 window.viewerState = state;  // read by the tests and handy in the console
 // The figure's joints in normalised device coordinates (the test checks pixels where they land).
@@ -256,9 +257,10 @@ function request(extra = {}) {
 }
 
 function historyHere() {
-  // The frames up to the one on screen, at most HISTORY_FRAMES of them.
+  // The frames up to the one on screen, at most HISTORY_FRAMES of them; in a clip's first frames,
+  // its first minHistory (a shorter history is refused by the server).
   const J = state.skeleton.names.length;
-  const end = Math.max(1, Math.min(state.available, Math.floor(state.playhead) + 1));
+  const end = Math.max(1, Math.min(state.available, Math.max(state.minHistory, Math.floor(state.playhead) + 1)));
   const start = Math.max(0, end - HISTORY_FRAMES);
   return { end, history: { root: Array.from(state.root.subarray(3 * start, 3 * end)),
                            rot: Array.from(state.rot.subarray(4 * J * start, 4 * J * end)), fps: state.fps } };
@@ -351,6 +353,7 @@ fetch('/api/info').then((r) => r.json()).then((info) => {
   $('server').textContent = info.offline || `${info.model} · ${info.levels} levels`;
   $('model-licence').textContent = info.licence ? `Model weights: ${info.licence}` : '';
   if (info.limits) $('duration').max = info.limits.max_duration_s;
+  if (info.limits && info.limits.min_history_frames) state.minHistory = info.limits.min_history_frames;
   setBusy(false);
 });
 fetch('/vendor/three/LICENSE').then((r) => r.text()).then((t) => { $('three-licence').textContent = t; });
