@@ -38,7 +38,7 @@ source scripts/training_setup.sh
 # VERSION=0.9 CONFIG=configs/cascade-0.9.json: the 0.7.2 recipe from scratch (0.1.0's steps and
 # learning rate) on 0.5.0's tokenizer, rare actions drawn more often (`balance` 0.5); 25 minutes for
 # the cascade on 2 cores. Measured and not distilled: its teacher follows held-out wording as badly
-# as 0.5.0 and 0.8.0 (docs/RESULTS.md, "a try that bows"): the tokenizer, not the cascade's training.
+# as 0.5.0 and 0.8.0 (docs/RESULTS.md, "a try that bows").
 VERSION=${VERSION:-0.7}
 TOKENIZER=${TOKENIZER:-$(case $VERSION in 0.8|0.9) echo "$RUNS/cascade-0.5b/tokenizer";; *) echo engine/assets/default/tokenizer;; esac)}
 CONFIG=${CONFIG:-configs/cascade-$VERSION-finetune.json}
