@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 from .options import add_data, add_device
 
@@ -284,13 +283,11 @@ def cmd_model_export(args) -> int:
 
     from deepmotion.engine.cascade import CASCADE_JSON, PARTS, read_cascade_json
     from deepmotion.engine.checkpoint import copy_checkpoint
-    from deepmotion.engine.request import GenerationLimits, RequestError
+    from deepmotion.engine.request import GenerationLimits, check_guidance
     meta = read_cascade_json(args.model)
     g = args.default_guidance
     if g is not None:
-        lim = GenerationLimits(**meta.get("limits", {}))
-        if not (math.isfinite(g) and lim.min_guidance <= g <= lim.max_guidance):
-            raise RequestError("--default-guidance", f"{g:g} is outside [{lim.min_guidance:g}, {lim.max_guidance:g}]")
+        check_guidance(g, GenerationLimits(**meta.get("limits", {})), "--default-guidance")
     dtype = getattr(torch, args.dtype)
     args.out.mkdir(parents=True, exist_ok=True)
     for part in PARTS:

@@ -116,10 +116,8 @@ class GenerationRequest:
         else:
             _check_text(self.text, limits, "text")
             _check_duration(self.duration_s, limits, "duration_s")
-        g = self.guidance
-        if g is not None and (not math.isfinite(g) or not limits.min_guidance <= g <= limits.max_guidance):
-            raise RequestError("guidance_scale", f"{g:g} is outside [{limits.min_guidance:g}, {limits.max_guidance:g}] "
-                                                 "(0 = model default)")
+        if self.guidance is not None:
+            check_guidance(self.guidance, limits, "guidance_scale", " (0 = model default)")
         if self.max_level is not None and self.max_level not in range(1, levels + 1):
             raise RequestError("max_level", f"{self.max_level} is not a level of this model (0 = all, 1..{levels})")
         if self.seed is not None and not 0 <= self.seed < 2 ** 64:
@@ -150,6 +148,12 @@ def _check_text(text, limits: GenerationLimits, name: str) -> None:
     bad = next((c for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), None)
     if bad is not None:
         raise RequestError(name, f"contains the control character U+{ord(bad):04X}; a prompt is plain text")
+
+
+def check_guidance(g: float, limits: GenerationLimits, name: str, hint: str = "") -> None:
+    """A guidance scale a request asks for, or a model's default (`deepmotion model export`)."""
+    if not math.isfinite(g) or not limits.min_guidance <= g <= limits.max_guidance:
+        raise RequestError(name, f"{g:g} is outside [{limits.min_guidance:g}, {limits.max_guidance:g}]{hint}")
 
 
 def _check_duration(d, limits: GenerationLimits, name: str, required: bool = False) -> None:
