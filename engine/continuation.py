@@ -167,6 +167,9 @@ def bridge_seam(skeleton, tail_root: np.ndarray, tail_local: np.ndarray, root: n
     a motion starting from rest or reversing gets a longer, softer bridge than one that flows.
     """
     best = None
+    # Forward kinematics once for the whole join; a try re-fits only its first n frames, so only
+    # those are posed again (the server places every request's every level on its event loop).
+    positions = skeleton.forward_kinematics(np.concatenate([tail_root, root]), np.concatenate([tail_local, local]))[0]
     for frames, pull in SEAM_BRIDGES:
         n = min(frames, len(root) - 2)
         if n < 1:
@@ -176,7 +179,9 @@ def bridge_seam(skeleton, tail_root: np.ndarray, tail_local: np.ndarray, root: n
                                      np.concatenate([tail_local, local[:n + 2]]), np.arange(2, 2 + n), weights, 1)
         out_root, out_local = root.copy(), local.copy()
         out_root[:n], out_local[:n] = fit_root[2:2 + n], fit_local[2:2 + n]
-        ratio = _join_acceleration(skeleton, tail_root, tail_local, out_root, out_local)
+        tried = positions.copy()
+        tried[2:2 + n] = skeleton.forward_kinematics(out_root[:n], out_local[:n])[0]
+        ratio = _join_acceleration(tried)
         if best is None or ratio < best[0]:
             best = (ratio, out_root, out_local)
         if ratio <= SEAM_ACCELERATION_TARGET:
@@ -184,10 +189,10 @@ def bridge_seam(skeleton, tail_root: np.ndarray, tail_local: np.ndarray, root: n
     return best[1], best[2]
 
 
-def _join_acceleration(skeleton, tail_root, tail_local, root, local) -> float:
+def _join_acceleration(p: np.ndarray) -> float:
     """Largest joint acceleration at the join (centred on the history's last frame and the
-    first three new ones) over the 99th percentile of the new frames' own accelerations."""
-    p = skeleton.forward_kinematics(np.concatenate([tail_root, root]), np.concatenate([tail_local, local]))[0]
+    first three new ones) over the 99th percentile of the new frames' own accelerations;
+    `p`: joint positions of the history's last two frames and the new ones."""
     acc = np.linalg.norm(p[2:] - 2 * p[1:-1] + p[:-2], axis=-1)     # centred on frames 1 .. T-2
     rest = acc[5:]
     if rest.size == 0:

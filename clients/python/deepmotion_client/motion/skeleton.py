@@ -55,25 +55,36 @@ class Skeleton:
             pos[j] = self.offsets[j] if p < 0 else pos[p] + self.offsets[j]
         return pos
 
+    def depth_groups(self) -> list[np.ndarray]:
+        """Joint indices by depth below the root (root first): every joint of a group has its
+        parent in an earlier one, so forward kinematics can take a whole group per step."""
+        depth = [0] * len(self.parents)
+        for j, p in enumerate(self.parents):
+            depth[j] = 0 if p < 0 else depth[p] + 1
+        return [np.array([j for j, d in enumerate(depth) if d == k]) for k in range(max(depth) + 1)]
+
     def forward_kinematics(self, root_positions, local_rotations, translations=None):
         """World positions [..., J, 3] and world rotations [..., J, 4] of every joint.
 
         translations (optional, [..., J, 3]) replace the rest offsets per frame, for BVH
-        files whose joints carry position channels.
+        files whose joints carry position channels. Joints are taken a depth at a time rather
+        than one by one: the same arithmetic in a third of the numpy calls, which is most of
+        its cost on the few frames a server places per request.
         """
         local_rotations = np.asarray(local_rotations, dtype=np.float64)
         root_positions = np.asarray(root_positions, dtype=np.float64)
         shape = local_rotations.shape[:-2]
         world_rot = np.empty(shape + (len(self), 4))
         world_pos = np.empty(shape + (len(self), 3))
-        for j, p in enumerate(self.parents):
-            if p < 0:
-                world_rot[..., j, :] = local_rotations[..., j, :]
-                world_pos[..., j, :] = root_positions
-                continue
-            off = self.offsets[j] if translations is None else translations[..., j, :]
-            world_rot[..., j, :] = quat_mul(world_rot[..., p, :], local_rotations[..., j, :])
-            world_pos[..., j, :] = world_pos[..., p, :] + quat_rotate(world_rot[..., p, :], off)
+        parents = np.asarray(self.parents)
+        groups = self.depth_groups()
+        world_rot[..., 0, :] = local_rotations[..., 0, :]
+        world_pos[..., 0, :] = root_positions
+        for g in groups[1:]:
+            p = parents[g]
+            off = self.offsets[g] if translations is None else np.asarray(translations)[..., g, :]
+            world_rot[..., g, :] = quat_mul(world_rot[..., p, :], local_rotations[..., g, :])
+            world_pos[..., g, :] = world_pos[..., p, :] + quat_rotate(world_rot[..., p, :], off)
         return world_pos, world_rot
 
 
