@@ -17,6 +17,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     add_data(p)
     p.add_argument("--split", default="test", choices=["train", "val", "test", "open"])
     p.add_argument("--replications", type=int, default=3, help="repeats with new captions and seeds (Guo et al.: 20)")
+    p.add_argument("--kind", choices=["single", "spatial", "temporal", "composed"], default=None,
+                   help="only clips of this kind: single captured actions, two at once (spatial), one after the "
+                        "other (temporal), or both composed kinds")
     p.add_argument("--max-clips", type=int, default=None, help="evaluate a random subset of the split")
     p.add_argument("--mm-texts", type=int, default=30, help="captions used for MultiModality")
     p.add_argument("--mm-samples", type=int, default=10, help="generations per MultiModality caption")
@@ -34,7 +37,7 @@ def cmd_eval(args) -> int:
     from deepmotion.engine.device import resolve_device
     from deepmotion.engine.models.evaluator import Evaluator
     from deepmotion.engine.pipeline import load_cascade
-    from deepmotion.engine.evaluation.suite import EvalSettings, format_results, run_evaluation
+    from deepmotion.engine.evaluation.suite import KIND_CHOICES, EvalSettings, format_results, run_evaluation
 
     if args.replications < 1:
         raise UsageError(f"--replications must be at least 1, got {args.replications}")
@@ -45,7 +48,7 @@ def cmd_eval(args) -> int:
     pipe.settings.plan_prompts = not args.no_plan
     evaluator = Evaluator.load(args.evaluator or default_evaluator_path(), dev, pipe.text_encoder)
     settings = EvalSettings(args.split, args.replications, args.max_clips, args.mm_texts, args.mm_samples,
-                            args.batch, args.guidance, args.seed)
+                            args.batch, args.guidance, args.seed, KIND_CHOICES[args.kind] if args.kind else None)
     result = run_evaluation(pipe, evaluator, args.data, settings)
     print(format_results(result))
     print(f"\nwall time {result['wall_s']:.0f} s on {dev}")

@@ -154,11 +154,14 @@ def test_eval_cli_reports_every_row_with_intervals(tiny, tmp_path, capsys):
     root, model, _, _ = tiny
     out = tmp_path / "eval.json"
     assert main(["eval", "--checkpoint", str(model), "--evaluator", str(root / "ev"), "--data", str(root / "evalds"),
-                 "--split", "train", "--replications", "2", "--mm-texts", "3", "--mm-samples", "2",
-                 "--device", "cpu", "--json", str(out)]) == 0
+                 "--split", "train", "--kind", "single", "--replications", "2", "--mm-texts", "3",
+                 "--mm-samples", "2", "--device", "cpu", "--json", str(out)]) == 0
     text = capsys.readouterr().out
+    assert "(single only)" in text
     assert "| ground truth |" in text and "| retrieval baseline |" in text and "levels 1+2+3" in text
     result = json.loads(out.read_text())
+    from deepmotion.engine.data.dataset import Dataset
+    assert result["kinds"] == ["single"] and result["clips"] == len(Dataset(root / "evalds").split("train"))
     assert set(result["rows"]) == {"ground truth", "level 1", "levels 1+2", "levels 1+2+3",
                                    "levels 1+2+3, feet cleaned", "retrieval baseline"}
     gt = result["rows"]["ground truth"]
@@ -178,6 +181,10 @@ def test_eval_cli_rejects_bad_arguments(tiny, capsys):
     root, model, _, _ = tiny
     assert main(["eval", "--checkpoint", str(model), "--data", str(root / "evalds"), "--replications", "0"]) != 0
     assert "--replications must be at least 1" in capsys.readouterr().err
+    # The tiny set holds single walks only: asking for composed clips names the split, the kinds and the count.
+    assert main(["eval", "--checkpoint", str(model), "--data", str(root / "evalds"), "--split", "train",
+                 "--kind", "composed", "--device", "cpu"]) != 0
+    assert "split 'train' (two at once, one after the other) has 0 clips" in capsys.readouterr().err
 
 
 def test_bench_cli_prints_engine_and_server_figures(tiny, tmp_path, capsys):
