@@ -76,7 +76,10 @@ def run(server_args: list[str], sessions: int, seconds: float, every: float, lea
     return {"sessions": sessions, "prompt_changes": len(lat), "staggered": stagger, "server_args": server_args,
             "prompt_change_to_first_frames_s": {"median": statistics.median(lat) if lat else None,
                                                 "p95": lat[int(0.95 * (len(lat) - 1))] if lat else None},
-            "underruns": sum(t.underruns for t in threads), "errors": [t.error for t in threads if t.error]}
+            "underruns": sum(t.underruns for t in threads), "errors": [t.error for t in threads if t.error],
+            # per round of prompt changes (every session's k-th change): is a slow run slow throughout?
+            "median_by_round_s": [statistics.median(r) for r in zip(*[t.latencies for t in threads if t.latencies])],
+            "latencies_s": [t.latencies for t in threads]}
 
 
 def main(argv=None) -> int:

@@ -215,3 +215,12 @@ def test_skating_is_also_reported_per_kind_of_caption():
     assert both["skating:single"] == pytest.approx(alone["still"])
     assert both["skating_ratio"] == pytest.approx((alone["walk"] + alone["still"]) / 2)
     assert "skating:single" not in physical([walk])
+
+
+def test_open_split_results_say_for_which_models_their_single_clips_are_held_out():
+    from deepmotion.engine.evaluation.suite import OPEN_SINGLES_CAVEAT, format_results
+    base = {"clips": 300, "replications": 3, "mm_texts": 30, "mm_samples": 10, "rows": {}}
+    assert OPEN_SINGLES_CAVEAT in format_results({**base, "split": "open", "kinds": []})
+    assert OPEN_SINGLES_CAVEAT in format_results({**base, "split": "open", "kinds": ["single"]})
+    assert OPEN_SINGLES_CAVEAT not in format_results({**base, "split": "open", "kinds": ["two at once", "one after the other"]})
+    assert OPEN_SINGLES_CAVEAT not in format_results({**base, "split": "test", "kinds": []})
