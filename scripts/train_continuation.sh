@@ -39,6 +39,11 @@ source scripts/training_setup.sh
 # learning rate) on 0.5.0's tokenizer, rare actions drawn more often (`balance` 0.5); 25 minutes for
 # the cascade on 2 cores. Measured and not distilled: its teacher follows held-out wording as badly
 # as 0.5.0 and 0.8.0 (docs/RESULTS.md, "a try that bows").
+# 0.9.1 (level 1 only, to tell the tokenizer from training from scratch): the 0.9 config on 0.1.0's
+# tokenizer, stopped once level 1 was saved (9 min; docs/RESULTS.md, "The open split is held out
+# only in part"):
+#   .venv/bin/deepmotion train cascade --data data/cache/bandai-dm-v4 --tokenizer engine/assets/default/tokenizer \
+#     --out runs/cascade-continuation-0.9.1 --config configs/cascade-0.9.json
 VERSION=${VERSION:-0.7}
 TOKENIZER=${TOKENIZER:-$(case $VERSION in 0.8|0.9) echo "$RUNS/cascade-0.5b/tokenizer";; *) echo engine/assets/default/tokenizer;; esac)}
 CONFIG=${CONFIG:-configs/cascade-$VERSION-finetune.json}
