@@ -45,9 +45,9 @@ def config_from_args(args):
             raise UsageError(f"{flag} must be between 0 and 1000 (ms), got {ms}")
     tls = (args.tls_cert.read_bytes(), args.tls_key.read_bytes()) if args.tls_cert else None
     token = read_token(args.token_file) if args.token_file else None
-    return ServerConfig(args.host, args.port, args.max_batch, args.max_queue, args.batch_wait_ms / 1000,
-                        args.burst_wait_ms / 1000, token, tls, args.grace, metrics_port=args.metrics_port,
-                        engine_threads=args.threads)
+    return ServerConfig(host=args.host, port=args.port, max_batch=args.max_batch, max_queue=args.max_queue,
+                        wait_s=args.batch_wait_ms / 1000, burst_s=args.burst_wait_ms / 1000, token=token, tls=tls,
+                        grace_s=args.grace, metrics_port=args.metrics_port, engine_threads=args.threads)
 
 
 def cmd_serve(args) -> int:

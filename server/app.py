@@ -36,6 +36,8 @@ class ServerConfig:
     max_queue: int = 32                # waiting requests before RESOURCE_EXHAUSTED
     wait_s: float = 0.01               # how long a level-1 batch waits for company while others run
     burst_s: float = 0.003             # how long a request reaching an idle server waits for those sent with it
+    burst_gap_s: float = 0.006         # ... and, once others came in that wait, how long it waits for each next one
+    burst_max_s: float = 0.025         # ... at most, in all (server/scheduler.py)
     token: str | None = None           # bearer token required in 'authorization'
     tls: tuple[bytes, bytes] | None = None  # (certificate chain PEM, private key PEM)
     grace_s: float = 30.0              # seconds in-flight streams get on SIGTERM
@@ -165,7 +167,8 @@ class MotionServer:
                 self.metrics_http.shutdown()
             self.stopped.set()
             raise
-        self.state.scheduler = Scheduler(pipeline, cfg.max_batch, cfg.max_queue, cfg.wait_s, cfg.burst_s)
+        self.state.scheduler = Scheduler(pipeline, cfg.max_batch, cfg.max_queue, cfg.wait_s, cfg.burst_s,
+                                          cfg.burst_gap_s, cfg.burst_max_s)
         self.state.scheduler.metrics = self.state.metrics
         if self.state.metrics is not None:
             self.state.metrics.watch(self.state.scheduler)

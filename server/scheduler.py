@@ -10,7 +10,10 @@ requests are under way; a request reaching an idle server waits only `burst_s` (
 requests sent with it: eight sessions changing prompt together reach the server a few ms apart,
 and without it the first ran alone and the other seven queued behind it (median prompt change
 0.19 -> 0.13-0.16 s with 8 sessions, docs/RESULTS.md; the 10-ms wait had cost 10 of the 68 ms
-to first frames of a lone request, "Where a request's time goes").
+to first frames of a lone request, "Where a request's time goes"). If others did arrive in that
+wait, a burst is under way and the batch keeps gathering while they keep coming (gaps up to
+`burst_gap_s`, at most `burst_max_s` in all): eight sessions' requests spread over 7-20 ms with
+gaps of 1-16 ms, so a fixed 3 ms split most bursts into a batch of a few and the rest behind it.
 A cancelled request (client gone, deadline passed) leaves its queue at once and no further
 level is computed for it; counters make this observable (`stats`).
 """
@@ -63,9 +66,10 @@ class Job:
 
 class Scheduler:
     def __init__(self, pipeline, max_batch: int = 8, max_queue: int = 32, wait_s: float = 0.01,
-                 burst_s: float = 0.003):
+                 burst_s: float = 0.003, burst_gap_s: float = 0.006, burst_max_s: float = 0.025):
         self.pipeline = pipeline
         self.max_batch, self.max_queue, self.wait_s, self.burst_s = max_batch, max_queue, wait_s, burst_s
+        self.burst_gap_s, self.burst_max_s = burst_gap_s, burst_max_s
         self.stages: dict[int, deque[Job]] = {level: deque() for level in range(1, pipeline.levels + 1)}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
         self.stats = Counter()
@@ -145,7 +149,7 @@ class Scheduler:
                     await asyncio.sleep(self.wait_s)  # a moment for company
                 elif not busy and self.burst_s > 0:
                     self.stats["waited_for_burst"] += 1
-                    await asyncio.sleep(self.burst_s)  # requests sent together arrive a few ms apart
+                    await self._gather_burst()  # requests sent together arrive a few ms apart
             batch = self._take(level)
             if not batch:
                 continue
@@ -163,6 +167,19 @@ class Scheduler:
                     self.stages[level + 1].append(job)
                 else:
                     self._finish(job, level if ok else job.max_level)
+
+    async def _gather_burst(self) -> None:
+        """Wait burst_s; while requests keep arriving (a burst), wait on in steps of burst_gap_s."""
+        loop = asyncio.get_running_loop()
+        start, seen = loop.time(), len(self.stages[1])
+        await asyncio.sleep(self.burst_s)
+        while seen < len(self.stages[1]) < self.max_batch:
+            left = self.burst_max_s - (loop.time() - start)
+            if left <= 0:
+                break
+            seen = len(self.stages[1])
+            self.stats["burst_extended"] += 1
+            await asyncio.sleep(min(self.burst_gap_s, left))
 
     def _run(self, batch: list[Job], level: int, loop: asyncio.AbstractEventLoop) -> bool:
         """Engine thread: one stage for one batch; hands each prompt's frames to its request."""

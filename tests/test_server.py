@@ -387,6 +387,33 @@ def test_requests_sent_together_to_an_idle_server_share_its_first_batch(model_di
         r.stop()
 
 
+def test_a_burst_keeps_gathering_while_its_requests_keep_arriving(model_dir):
+    """Three requests 0, 0.05 and 0.4 s apart: the third comes after the first wait (0.2 s) but
+    within a gap of the second, so all three share one batch; a lone request does not wait longer."""
+    import threading
+    r = Running(slow_loader(model_dir), max_batch=4, wait_s=0.0, burst_s=0.2, burst_gap_s=0.6, burst_max_s=3.0)
+    try:
+        stats = r.server.state.scheduler.stats
+        done = []
+
+        def send(i, delay):
+            time.sleep(delay)
+            done.append(list(r.stub.Generate(request(seed=30 + i, max_level=1))))
+        threads = [threading.Thread(target=send, args=(i, d)) for i, d in enumerate((0.0, 0.05, 0.4))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert len(done) == 3 and all(d[-1].WhichOneof("payload") == "end" for d in done)
+        assert stats["batches"] == 1, "the burst's late request joined its batch"
+        assert stats["burst_extended"] >= 1
+        extended = stats["burst_extended"]
+        assert list(r.stub.Generate(request(seed=40, max_level=1)))[-1].WhichOneof("payload") == "end"
+        assert stats["batches"] == 2 and stats["burst_extended"] == extended, "a lone request is no burst"
+    finally:
+        r.stop()
+
+
 def test_a_lone_request_starts_at_once_and_requests_under_load_share_batches(model_dir):
     import threading
     r = Running(slow_loader(model_dir), max_batch=4, wait_s=0.2)
