@@ -32,7 +32,9 @@ class Piece:
 @dataclass
 class MotionSession:
     client: object                       # MotionClient (or anything with its generate())
-    idle_prompt: str = "a person stands and looks around"
+    # Not "stands and looks around": the planner reads that as a way of moving plus a gesture, and
+    # the NPC walked off in 10 of 16 seeds (up to 4 m) while idling (docs/RESULTS.md, "idle prompt").
+    idle_prompt: str = "a person stands idle"
     piece_s: float = 4.0                 # length of each generated piece
     lead_s: float = 1.2                  # ask for more when less than this is left ahead of the playhead
     switch_delay_s: float = 0.4          # a prompt takes over this far ahead of the playhead

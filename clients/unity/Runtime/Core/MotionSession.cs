@@ -62,7 +62,7 @@ namespace DeepMotion.Bridge.Core
         bool stalled;
 
         public float Fps = 20f;
-        public string IdlePrompt = "a person stands and looks around";
+        public string IdlePrompt = "a person stands idle";
         /// <summary>Seconds per generated piece.</summary>
         public float PieceSeconds = 4f;
         /// <summary>Ask for more when less than this is left ahead of the playhead.</summary>
