@@ -86,7 +86,7 @@ class CascadePipeline:
         self.limits = limits or GenerationLimits()
         self.settings = settings or CascadeSettings()
         self._texts: OrderedDict[str, tuple[torch.Tensor, torch.Tensor]] = OrderedDict()  # text -> (states, pooled)
-        self._kinds: tuple[torch.Tensor, torch.Tensor] | None = None  # movement / gesture phrases, encoded
+        self._kinds: tuple[torch.Tensor, ...] | None = None  # movement / gesture / still phrases, encoded
         for level, model in self.denoisers.items():
             if model.config.distilled_steps:  # a distilled level takes the steps it was taught (--steps overrides)
                 self.settings.sample_steps[level] = model.config.distilled_steps
@@ -152,10 +152,11 @@ class CascadePipeline:
         cuts = [c for c in cuts if not any(self.text_encoder.problem(p) for p in c)]
         if not self.settings.plan_prompts or not cuts:
             return None
-        movement, gesture = self._kind_phrases()
+        movement, gesture, still = self._kind_phrases()
         _, pooled = self._encode_texts([p for cut in cuts for p in cut])
         pooled = torch.nn.functional.normalize(pooled.float().cpu(), dim=-1)
         near_m, near_g = (pooled @ movement.T).max(-1).values, (pooled @ gesture.T).max(-1).values
+        near_s = (pooled @ still.T).max(-1).values
         lean = (near_m - near_g).view(-1, 2)  # > 0: more a way of moving about, < 0: more a gesture
         # Of the cuts whose parts are one of each kind, the one both parts are surest of
         # ("paces back and forth | waving", not "paces back | and forth waving").
@@ -164,16 +165,21 @@ class CascadePipeline:
         if float(sure[k]) <= self.settings.kind_margin:
             return None
         a, b = cuts[k]
+        moving = 2 * k if float(lean[k, 0]) > 0 else 2 * k + 1
+        if float(near_s[moving]) >= float(near_m[moving]):  # "stands", "waits": staying put is no movement
+            return None
         return (a, b) if float(lean[k, 0]) > 0 else (b, a)
 
-    def _kind_phrases(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """Normalised pooled embeddings of the movement and gesture phrases (encoded once)."""
+    def _kind_phrases(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Normalised pooled embeddings of the movement, gesture and staying-put phrases (encoded once)."""
         if self._kinds is None:
             from .data.compose import GESTURES, LOCOMOTION
+            from .text.plan import STILL_PHRASES
             phrases = [[p for choices in table.values() for pair in choices for p in pair] for table in (LOCOMOTION, GESTURES)]
-            enc = self.text_encoder.encode(phrases[0] + phrases[1])
+            enc = self.text_encoder.encode(phrases[0] + phrases[1] + STILL_PHRASES)
             pooled = torch.nn.functional.normalize(enc.pooled.float().cpu(), dim=-1)
-            self._kinds = (pooled[:len(phrases[0])], pooled[len(phrases[0]):])
+            m, g = len(phrases[0]), len(phrases[0]) + len(phrases[1])
+            self._kinds = (pooled[:m], pooled[m:g], pooled[g:])
         return self._kinds
 
     # ---- helpers ------------------------------------------------------------------------

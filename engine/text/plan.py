@@ -69,6 +69,14 @@ _LEADING = re.compile(r"^(?:while|whilst|as|and|with)\s+", re.IGNORECASE)
 _TRAILING = re.compile(r"\s+at\s+the\s+same\s+time$", re.IGNORECASE)
 
 
+# Ways of staying where one is. A part nearer these than any way of moving about is not the
+# movement of a composition: "a person stands and looks around" was cut into "looks around" (the
+# movement) and "a person stands" (the gesture), and the NPC idling with it walked off.
+STILL_PHRASES = ["stands", "stands still", "stands idle", "stands in place", "stands there", "stands around",
+                 "is standing", "remains standing", "stays in place", "keeps still", "waits", "idles",
+                 "looks around", "glances around"]
+
+
 # A gerund phrase can follow a movement with no joining word: "paces back and forth waving".
 _GERUND = re.compile(r"\s+(?=[A-Za-z]{2,}ing\b)")
 _NOT_GERUNDS = {"something", "nothing", "anything", "everything", "morning", "evening", "during", "ceiling",
