@@ -610,6 +610,8 @@ def test_session_runs_a_timed_script_into_one_unbroken_motion(server, tmp_path, 
     text = capsys.readouterr().out
     got = read_bvh(out)
     assert got.num_frames == 240 and np.isfinite(got.translations).all()
-    assert "a person walks and turns left" in text and "looks around" in text, "prompts, then the idle prompt"
+    from deepmotion_client.session import MotionSession
+    idle = MotionSession(client=None).idle_prompt
+    assert "a person walks and turns left" in text and f"'{idle}'" in text, "prompts, then the idle prompt"
     headers = [r.response for r in read_recording(rec) if r.response.HasField("header")]
     assert len(headers) >= 4 and headers[1].header.request_id.startswith("session-1.")
