@@ -32,8 +32,9 @@ class Piece:
 @dataclass
 class MotionSession:
     client: object                       # MotionClient (or anything with its generate())
-    # Not "stands and looks around": the planner reads that as a way of moving plus a gesture, and
-    # the NPC walked off in 10 of 16 seeds (up to 4 m) while idling (docs/RESULTS.md, "idle prompt").
+    # Not "stands and looks around": the planner read that as a way of moving plus a gesture (until
+    # it learnt staying put, engine/text/plan.py STILL_PHRASES) and the idle NPC walked off in 10 of
+    # 16 seeds, up to 4 m; "stands idle" stays put on its own (docs/RESULTS.md, "The idle prompt").
     idle_prompt: str = "a person stands idle"
     piece_s: float = 4.0                 # length of each generated piece
     lead_s: float = 1.2                  # ask for more when less than this is left ahead of the playhead
