@@ -6,6 +6,7 @@ output uses, or any skeleton read from a user's BVH file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -55,13 +56,10 @@ class Skeleton:
             pos[j] = self.offsets[j] if p < 0 else pos[p] + self.offsets[j]
         return pos
 
-    def depth_groups(self) -> list[np.ndarray]:
-        """Joint indices by depth below the root (root first): every joint of a group has its
-        parent in an earlier one, so forward kinematics can take a whole group per step."""
-        depth = [0] * len(self.parents)
-        for j, p in enumerate(self.parents):
-            depth[j] = 0 if p < 0 else depth[p] + 1
-        return [np.array([j for j, d in enumerate(depth) if d == k]) for k in range(max(depth) + 1)]
+    def depth_groups(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(joints, their parents) by depth below the root (root first): every joint of a group has
+        its parent in an earlier one, so forward kinematics can take a whole group per step."""
+        return _depth_groups(tuple(self.parents))
 
     def forward_kinematics(self, root_positions, local_rotations, translations=None):
         """World positions [..., J, 3] and world rotations [..., J, 4] of every joint.
@@ -76,16 +74,24 @@ class Skeleton:
         shape = local_rotations.shape[:-2]
         world_rot = np.empty(shape + (len(self), 4))
         world_pos = np.empty(shape + (len(self), 3))
-        parents = np.asarray(self.parents)
-        groups = self.depth_groups()
+        translations = None if translations is None else np.asarray(translations)
         world_rot[..., 0, :] = local_rotations[..., 0, :]
         world_pos[..., 0, :] = root_positions
-        for g in groups[1:]:
-            p = parents[g]
-            off = self.offsets[g] if translations is None else np.asarray(translations)[..., g, :]
+        for g, p in self.depth_groups()[1:]:
+            off = self.offsets[g] if translations is None else translations[..., g, :]
             world_rot[..., g, :] = quat_mul(world_rot[..., p, :], local_rotations[..., g, :])
             world_pos[..., g, :] = world_pos[..., p, :] + quat_rotate(world_rot[..., p, :], off)
         return world_pos, world_rot
+
+
+@lru_cache(maxsize=64)
+def _depth_groups(parents: tuple[int, ...]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Skeleton.depth_groups, once per hierarchy (forward kinematics runs several times per request)."""
+    depth = [0] * len(parents)
+    for j, p in enumerate(parents):
+        depth[j] = 0 if p < 0 else depth[p] + 1
+    groups = [np.array([j for j, d in enumerate(depth) if d == k]) for k in range(max(depth) + 1)]
+    return [(g, np.asarray(parents)[g]) for g in groups]
 
 
 CANONICAL_NAMES = [
