@@ -125,10 +125,10 @@ class CascadePipeline:
     def plan(self, request: GenerationRequest) -> GenerationRequest:
         """A validated text request whose prompt names an order, as a timeline of its parts
         (seconds shared by the length predictor's guesses); any other request as it is."""
-        from .text.plan import plan_durations, split_sequence
+        from .text.plan import plan_durations, share_subject, split_sequence
         if not self.settings.plan_prompts or request.segments or not request.text:
             return request
-        parts = split_sequence(request.text)
+        parts = list(share_subject(*split_sequence(request.text)))
         if len(parts) < 2 or len(parts) > self.limits.max_segments or any(self.text_encoder.problem(p) for p in parts):
             return request
         with torch.no_grad():
@@ -145,7 +145,7 @@ class CascadePipeline:
         once ("a guard paces while waving"), else None. Which part is which is the text
         encoder's judgement against the phrases the composed training clips are captioned
         with, so wording the planner never listed still counts."""
-        from .text.plan import simultaneous_cuts, split_sequence
+        from .text.plan import share_subject, simultaneous_cuts, split_sequence
         if len(split_sequence(text)) > 1:  # an order is the timeline's to plan (`plan`)
             return None
         cuts = simultaneous_cuts(text)
@@ -168,7 +168,7 @@ class CascadePipeline:
         moving = 2 * k if float(lean[k, 0]) > 0 else 2 * k + 1
         if float(near_s[moving]) >= float(near_m[moving]):  # "stands", "waits": staying put is no movement
             return None
-        return (a, b) if float(lean[k, 0]) > 0 else (b, a)
+        return share_subject(*((a, b) if float(lean[k, 0]) > 0 else (b, a)))
 
     def _kind_phrases(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Normalised pooled embeddings of the movement, gesture and staying-put phrases (encoded once)."""

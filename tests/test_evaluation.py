@@ -224,3 +224,56 @@ def test_open_split_results_say_for_which_models_their_single_clips_are_held_out
     assert OPEN_SINGLES_CAVEAT in format_results({**base, "split": "open", "kinds": ["single"]})
     assert OPEN_SINGLES_CAVEAT not in format_results({**base, "split": "open", "kinds": ["two at once", "one after the other"]})
     assert OPEN_SINGLES_CAVEAT not in format_results({**base, "split": "test", "kinds": []})
+
+
+def _record(action, style="normal", mirrored=False, source="bandai-namco"):
+    return {"action": action, "style": style, "mirrored": mirrored, "source": source}
+
+
+def test_near_neighbours_differ_in_one_thing_only():
+    from deepmotion.engine.training.evaluator import Neighbours
+    records = [_record("walk+wave-left-hand", source="composed:spatial"),
+               _record("walk+wave-right-hand", source="composed:spatial"),
+               _record("walk+raise-up-left-hand", source="composed:spatial"),
+               _record("jog,bow", source="composed:temporal"), _record("bow,jog", source="composed:temporal"),
+               _record("bow"), _record("walk+wave-left-hand", style="sad", source="composed:spatial"),
+               _record("dance")]
+    nb = Neighbours(records)
+    rng = np.random.default_rng(0)
+    drawn = {k: {nb.draw(k, rng) for _ in range(200)} for k in range(len(records))}
+    assert drawn[0] == {1, 2, 6}          # the other side, another gesture, another style
+    assert drawn[3] == {4, 5}             # the other order, one of its parts alone
+    assert 0 not in drawn[3] and 7 not in drawn[0]
+    assert drawn[7] <= set(range(len(records))) - {7}  # nothing shares "dance": a random other clip
+
+
+def test_whole_composed_clips_are_not_cropped():
+    from deepmotion.engine.models.evaluator import EvaluatorConfig
+    from deepmotion.engine.training.evaluator import _batch
+
+    class Clips:
+        records = [_record("walk,bow", source="composed:temporal"), _record("walk")]
+        features = np.zeros((1, 5), np.float32)
+
+        def features_of(self, i):
+            return np.ones((120, 5), np.float32)
+
+    class Bank:
+        rows = [[0], [1]]
+
+    ds, labels = Clips(), np.array(["a", "b"])
+    for whole, composed_lengths in ((True, {120}), (False, None)):
+        lengths = {0: set(), 1: set()}
+        for s in range(30):
+            rng = np.random.default_rng(s)
+            picks_rng = np.random.default_rng(s)
+            feats, mask, rows, _ = _batch(ds, [0, 1], Bank(), labels, rng, 8, EvaluatorConfig(max_frames=200), 40,
+                                          whole_composed=whole)
+            picks = picks_rng.choice(2, size=8, replace=True)
+            for k, m in zip(picks, mask):
+                lengths[int(k)].add(int(m.sum()))
+        if composed_lengths:
+            assert lengths[0] == composed_lengths
+        else:
+            assert len(lengths[0]) > 1
+        assert len(lengths[1]) > 1 and min(lengths[1]) >= 40

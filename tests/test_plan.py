@@ -62,6 +62,9 @@ def test_the_pipeline_plans_a_sequence_as_a_timeline_of_the_requested_length(tin
     assert tiny.plan(single) == single
     assert tiny.plan(tiny.validate(GenerationRequest("walk, then run", 1.5, 3))).segments == (), \
         "too short for two segments of the model's minimum length: one piece"
+    # every segment is the subject's, with the subject's style words
+    tired = tiny.plan(tiny.validate(GenerationRequest("a tired old man jogs forward, then he bows", 4.0, 3)))
+    assert [s.text for s in tired.segments] == ["a tired old man jogs forward", "a tired old man bows"]
 
 
 # -- things done at once: a movement and a gesture spliced at the spine -------------------------
@@ -85,15 +88,34 @@ def test_cuts_are_proposed_at_every_word_that_joins_two_things(text, cuts):
     assert simultaneous_cuts(text) == cuts
 
 
+@pytest.mark.parametrize("movement, gesture, shared", [
+    # the style words go with the subject to the part that had none
+    ("an elderly woman keeps walking", "they wave both hands",
+     ("an elderly woman keeps walking", "an elderly woman wave both hands")),
+    ("jogging", "a worn-out man raises the left arm", ("a worn-out man jogging", "a worn-out man raises the left arm")),
+    ("The old guard paces back and forth", "waving his left hand",
+     ("The old guard paces back and forth", "The old guard waving his left hand")),
+    ("a woman walks forward", "the left hand raised", ("a woman walks forward", "a woman with the left hand raised")),
+    # each part names its own subject, or neither does: nothing to share
+    ("a man walks", "a woman waves", ("a man walks", "a woman waves")),
+    ("walks forward", "waving the right hand", ("walks forward", "waving the right hand")),
+    ("he walks on", "waving", ("he walks on", "waving")),
+])
+def test_a_composition_s_parts_share_the_prompt_s_subject(movement, gesture, shared):
+    from deepmotion.engine.text.plan import share_subject
+    assert share_subject(movement, gesture) == shared
+
+
 def test_the_text_encoder_tells_the_movement_from_the_gesture(tiny):
     assert tiny.composition("a guy marches on while flapping his right hand hello") == \
-        ("a guy marches on", "flapping his right hand hello")
-    assert tiny.composition("someone raises both hands while jogging") == ("jogging", "someone raises both hands")
+        ("a guy marches on", "a guy flapping his right hand hello")
+    assert tiny.composition("someone raises both hands while jogging") == ("someone jogging", "someone raises both hands")
     assert tiny.composition("a woman walks forward with the left hand raised") == \
-        ("a woman walks forward", "the left hand raised")
+        ("a woman walks forward", "a woman with the left hand raised")
     # Of two cuts that both part a movement from a gesture, the one both parts are surest of.
     assert tiny.composition("a guard paces back and forth waving his left hand") == \
-        ("a guard paces back and forth", "waving his left hand")
+        ("a guard paces back and forth", "a guard waving his left hand")
+    assert tiny.composition("walks ahead while waving") == ("walks ahead", "waving")
     for whole in ("a person waves with the right hand", "a person walks and turns left", "a person bows and waves",
                   "an individual moves in reverse, stepping backwards", "a person walks forward, then waves",
                   # staying put is no movement: these idled with a walk when "looks around" counted as one

@@ -103,6 +103,42 @@ def simultaneous_cuts(text: str) -> list[tuple[str, str]]:
     return cuts
 
 
+# Who does it, with the words that say how: "an elderly woman", "a worn-out man", "the guard".
+_PEOPLE = (r"person|man|woman|men|women|people|guy|lady|gentleman|boy|girl|child|kid|teenager|adult|"
+           r"guard|soldier|npc|character|figure|individual|performer|dancer|giant|thug|punk|athlete|"
+           r"villager|warrior|knight|hero|player|stranger|worker|officer")
+_SUBJECT = re.compile(r"^(?:a|an|the|this|that|my|our|your|one)\s+(?:[\w'-]+\s+){0,3}?(?:" + _PEOPLE + r")\b"
+                      r"|^(?:someone|somebody|he|she|they)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"^(?:he|she|they|it)\s+", re.IGNORECASE)
+_THING = re.compile(r"^(?:the|his|her|their|its|a|an|both|one)\s", re.IGNORECASE)  # "the left hand raised"
+
+
+def subject(part: str) -> str:
+    """The subject a part starts with ("an elderly woman" of "an elderly woman keeps walking"), or ""."""
+    m = _SUBJECT.match(part)
+    return m[0] if m and not _PRONOUN.match(m[0] + " ") else ""
+
+
+def share_subject(*parts: str) -> tuple[str, ...]:
+    """The parts of a prompt, each with the prompt's subject: "an elderly woman walks while
+    waving" is an elderly woman's wave as well as her walk, and "a tired man jogs, then bows" a
+    tired man's bow; a cut leaves the subject and its style words on one side only ("an elderly
+    woman walks" | "waving"). The first subject found goes to every part that names none. A part
+    that starts with a pronoun has it replaced ("they wave" -> "an elderly woman wave"), one that
+    names a thing is held ("the left hand raised" -> "a woman with the left hand raised"); the
+    text encoder reads the words, not the grammar."""
+    who = next((subject(p) for p in parts if subject(p)), "")
+    if not who:
+        return tuple(parts)
+    out = []
+    for part in parts:
+        if not subject(part):
+            part = _PRONOUN.sub("", part)
+            part = f"{who} with {part}" if _THING.match(part) else f"{who} {part}"
+        out.append(part)
+    return tuple(out)
+
+
 def _part(text: str) -> str:
     text = _TRAILING.sub("", _LEADING.sub("", _clean(text)))
     return text if any(c.isalpha() for c in text) else ""

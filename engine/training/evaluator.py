@@ -5,6 +5,14 @@ the motion transformer and the text projection. Every clip's captions are used, 
 families included: the evaluator must read any wording, and the generator's held-out
 paraphrases are scored by the probes, not here. Clips longer than the evaluator's window are
 randomly cropped; positives are pairs with the same action, style and side.
+
+Random batches rarely hold two clips that differ in one thing only ("walks while waving the
+left hand" beside "... the right hand", "... raising the left hand", "jogs, then bows"), so an
+evaluator trained on them alone scores a stored clip of a neighbouring composition almost as
+close to a caption as the asked one (docs/RESULTS.md, "The evaluator told near misses apart").
+`hard_negatives` fills part of each batch with such neighbours, and `whole_composed` keeps a
+composed clip uncropped: a crop of "jogs, then bows" that holds only the jog would teach the
+evaluator that the jog alone matches the whole caption.
 """
 from __future__ import annotations
 
@@ -35,6 +43,8 @@ class EvaluatorTrainConfig:
     save_every: int = 250
     eval_every: int = 500
     seed: int = 0
+    hard_negatives: float = 0.0   # share of each batch drawn as near neighbours of the rest
+    whole_composed: bool = False  # composed clips are never cropped below max_frames
 
     @classmethod
     def from_dict(cls, d: dict) -> "EvaluatorTrainConfig":
@@ -75,13 +85,60 @@ class CaptionBank:
         self.pooled = torch.cat(pooled) if pooled else torch.zeros(0, 384)
 
 
-def _batch(ds, clips, bank, labels, rng, size, cfg: EvaluatorConfig, min_frames):
+def _sideless(part: str) -> str:
+    return part.replace("-left", "").replace("-right", "").replace("left-", "").replace("right-", "")
+
+
+class Neighbours:
+    """Clips that differ from a given one in one thing: they share a part of its action (either
+    side of it), or the whole action in another style or on the other side. A draw picks one of
+    the clip's keys, then one of the other labels under that key, then a clip of that label, so
+    a rare neighbour comes up as often as a common one."""
+
+    def __init__(self, records: list[dict]):
+        self.labels = [clip_label(r) for r in records]
+        self.keys: list[list[str]] = []
+        by_key: dict[str, dict[str, list[int]]] = {}
+        for k, r in enumerate(records):
+            parts = r["action"].replace(",", "+").split("+")  # "+" two at once, "," one after the other
+            mine = sorted({f"action:{_sideless(r['action'])}"} | {f"part:{_sideless(p)}" for p in parts})
+            self.keys.append(mine)
+            for key in mine:
+                by_key.setdefault(key, {}).setdefault(self.labels[k], []).append(k)
+        self.by_key = {key: {label: np.array(v) for label, v in groups.items()} for key, groups in by_key.items()}
+
+    def others(self, k: int) -> dict[str, np.ndarray]:
+        """Per key of clip k, the clips under it with another label."""
+        mine = self.labels[k]
+        return {key: np.concatenate([v for label, v in self.by_key[key].items() if label != mine])
+                for key in self.keys[k] if len(self.by_key[key]) > 1 or mine not in self.by_key[key]}
+
+    def draw(self, k: int, rng: np.random.Generator) -> int:
+        mine = self.labels[k]
+        keys = [key for key in self.keys[k] if any(label != mine for label in self.by_key[key])]
+        if not keys:
+            j = int(rng.integers(len(self.labels) - 1))  # nothing shares a part with it: any other clip
+            return j + (j >= k)
+        groups = self.by_key[keys[int(rng.integers(len(keys)))]]
+        labels = [label for label in groups if label != mine]
+        pool = groups[labels[int(rng.integers(len(labels)))]]
+        return int(pool[int(rng.integers(len(pool)))])
+
+
+def _batch(ds, clips, bank, labels, rng, size, cfg: EvaluatorConfig, min_frames, neighbours=None,
+           hard: float = 0.0, whole_composed: bool = False):
     picks = rng.choice(len(clips), size=size, replace=len(clips) < size)
+    if neighbours is not None and hard > 0:
+        n_hard = int(round(size * hard))
+        anchors = picks[:size - n_hard]
+        picks[size - n_hard:] = [neighbours.draw(int(anchors[b % len(anchors)]), rng) for b in range(n_hard)]
     crops, text_rows = [], np.empty(size, int)
     for b, k in enumerate(picks):
         x = ds.features_of(clips[k])
         n = len(x)
-        length = n if n <= min_frames else int(rng.integers(min_frames, min(n, cfg.max_frames) + 1))
+        keep = whole_composed and ds.records[clips[k]].get("source", "").startswith("composed")
+        length = (n if n <= min_frames else min(n, cfg.max_frames) if keep
+                  else int(rng.integers(min_frames, min(n, cfg.max_frames) + 1)))
         start = int(rng.integers(0, n - length + 1))
         crops.append(x[start:start + length])
         text_rows[b] = bank.rows[k][int(rng.integers(len(bank.rows[k])))]
@@ -123,6 +180,7 @@ def train_evaluator(data, out, model_cfg: EvaluatorConfig, cfg: EvaluatorTrainCo
     bank, val_bank = CaptionBank(ds, train, text_encoder), CaptionBank(ds, val, text_encoder, include_heldout=False)
     log(f"embedded {len(bank.texts)} train and {len(val_bank.texts)} val captions in {time.perf_counter() - t0:.1f} s")
     labels = np.array([clip_label(ds.records[i]) for i in train])
+    neighbours = Neighbours([ds.records[i] for i in train]) if cfg.hard_negatives > 0 else None
     val_labels = np.array([clip_label(ds.records[i]) for i in val])
     model_cfg.text_dim = bank.pooled.shape[1]
     model_cfg.feature_dim = ds.features.shape[1]
@@ -136,7 +194,8 @@ def train_evaluator(data, out, model_cfg: EvaluatorConfig, cfg: EvaluatorTrainCo
     for step in bar:
         model.train()
         rng = np.random.default_rng([cfg.seed, step])
-        feats, mask, rows, same = _batch(ds, train, bank, labels, rng, cfg.batch, model_cfg, cfg.min_frames)
+        feats, mask, rows, same = _batch(ds, train, bank, labels, rng, cfg.batch, model_cfg, cfg.min_frames,
+                                         neighbours, cfg.hard_negatives, cfg.whole_composed)
         for g in opt.param_groups:
             g["lr"] = cosine_lr(step, cfg.steps, cfg.warmup, cfg.lr)
         m = torch.from_numpy(mask).to(dev)
