@@ -117,7 +117,8 @@ def tiny(tmp_path_factory):
     model = build_tiny_model(root)
     history = []
     ev = train_evaluator(root / "evalds", root / "ev", EvaluatorConfig(width=16, depth=1, heads=2, embed_dim=8),
-                         EvaluatorTrainConfig(steps=40, batch=16, eval_every=10, save_every=20, min_frames=16),
+                         EvaluatorTrainConfig(steps=40, batch=16, eval_every=10, save_every=20, min_frames=16,
+                                              hard_negatives=0.25),  # a turn's neighbour: the other turn
                          "cpu", log=history.append)
     return root, model, ev, history
 
@@ -277,3 +278,17 @@ def test_whole_composed_clips_are_not_cropped():
         else:
             assert len(lengths[0]) > 1
         assert len(lengths[1]) > 1 and min(lengths[1]) >= 40
+
+
+def test_the_near_miss_benchmark_names_how_two_labels_differ():
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from evaluator_near_misses import difference
+    assert difference(_record("wave-left-hand"), _record("wave-left-hand", style="sad")) == "style or side"
+    assert difference(_record("wave-left-hand"), _record("wave-left-hand", mirrored=True)) == "side"
+    assert difference(_record("wave-left-hand"), _record("wave-right-hand")) == "side"
+    assert difference(_record("walk,bow"), _record("bow,walk")) == "order of a temporal pair"
+    assert difference(_record("walk+wave-left-hand"), _record("walk+raise-up-left-hand")) == "one part of a pair"
+    assert difference(_record("walk+wave-left-hand"), _record("walk")) == "a pair against one part"
+    assert difference(_record("walk"), _record("run")) == "another action"
