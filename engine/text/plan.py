@@ -106,7 +106,9 @@ def simultaneous_cuts(text: str) -> list[tuple[str, str]]:
 # Who does it, with the words that say how: "an elderly woman", "a worn-out man", "the guard".
 _PEOPLE = (r"person|man|woman|men|women|people|guy|lady|gentleman|boy|girl|child|kid|teenager|adult|"
            r"guard|soldier|npc|character|figure|individual|performer|dancer|giant|thug|punk|athlete|"
-           r"villager|warrior|knight|hero|player|stranger|worker|officer")
+           r"villager|warrior|knight|hero|player|stranger|worker|officer|zombie|robot|ninja|elf|orc|monster|"
+           r"creature|wizard|mage|archer|pirate|cowboy|policeman|nurse|doctor|student|teacher|merchant|"
+           r"shopkeeper|farmer|hunter|sailor|butler|waiter|waitress|chef|bandit|thief|king|queen|prince|princess")
 _SUBJECT = re.compile(r"^(?:a|an|the|this|that|my|our|your|one)\s+(?:[\w'-]+\s+){0,3}?(?:" + _PEOPLE + r")\b"
                       r"|^(?:someone|somebody|he|she|they)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:he|she|they|it)\s+", re.IGNORECASE)

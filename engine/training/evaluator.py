@@ -7,12 +7,13 @@ paraphrases are scored by the probes, not here. Clips longer than the evaluator'
 randomly cropped; positives are pairs with the same action, style and side.
 
 Random batches rarely hold two clips that differ in one thing only ("walks while waving the
-left hand" beside "... the right hand", "... raising the left hand", "jogs, then bows"), so an
-evaluator trained on them alone scores a stored clip of a neighbouring composition almost as
-close to a caption as the asked one (docs/RESULTS.md, "The evaluator told near misses apart").
+left hand" beside "... the right hand", "... raising the left hand", "jogs, then bows").
 `hard_negatives` fills part of each batch with such neighbours, and `whole_composed` keeps a
-composed clip uncropped: a crop of "jogs, then bows" that holds only the jog would teach the
-evaluator that the jog alone matches the whole caption.
+composed clip uncropped (a crop of "jogs, then bows" that holds only the jog would teach that
+the jog alone matches the whole caption). Measured, the default evaluator already tells such
+pairs apart 98.6% of the time and one trained this way no better (docs/RESULTS.md, "The
+evaluator tells near misses apart"): both stay selectable so the claim can be re-checked on
+new data.
 """
 from __future__ import annotations
 
