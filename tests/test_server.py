@@ -544,7 +544,7 @@ def test_a_prompt_that_names_an_order_streams_as_a_timeline_of_its_parts(server,
 
 def test_a_movement_with_a_gesture_streams_whole_also_when_it_continues_a_history(server, model_dir):
     text = "a man jogs forward while waving the right hand"
-    assert load_cascade(model_dir).composition(text) == ("a man jogs forward", "waving the right hand")
+    assert load_cascade(model_dir).composition(text) == ("a man jogs forward", "a man waving the right hand")
     for extra in ({}, {"history": history_message(frames=32)}):
         responses = list(server.stub.Generate(request(text=text, duration_s=2.0, **extra)))
         assert responses[-1].HasField("end") and responses[0].header.frame_count == 40
