@@ -50,10 +50,10 @@ def main(argv=None) -> int:
     p.add_argument("--json", default=None, help="also write the figures here")
     args = p.parse_args(argv)
     from deepmotion.engine.assets import default_evaluator_path, default_model_path
+    from deepmotion.engine.data.compose import label_parts
     from deepmotion.engine.data.dataset import Dataset
     from deepmotion.engine.evaluation import metrics as M
-    from deepmotion.engine.evaluation.actions import CHECKS, _travel, parts_of
-    from deepmotion.engine.evaluation.probes import observe
+    from deepmotion.engine.evaluation.actions import part_verdicts
     from deepmotion.engine.evaluation.suite import KIND_CHOICES, RetrievalBaseline, _generate, kind_of
     from deepmotion.engine.models.evaluator import Evaluator
     from deepmotion.engine.pipeline import load_cascade
@@ -83,19 +83,13 @@ def main(argv=None) -> int:
     for row, feats in rows.items():
         parts = collections.defaultdict(list)
         for f, r in zip(feats, records):
-            checks = parts_of(r["action"])
-            if checks is None:
-                continue
-            pos = observe(f)["pos"]
-            yaw = np.concatenate([[0.0], np.cumsum(f[:-1, 0])])
-            n = len(pos)
-            for action, a, b in checks:
-                lo, hi = int(a * (n - 1)), max(int(b * (n - 1)) + 1, int(a * (n - 1)) + 2)
-                parts[action].append(bool(CHECKS[action](pos[lo:hi], _travel(pos[lo:hi], yaw[lo:hi]))))
-        actions = sorted({p for r in records for p in r["action"].replace(",", "+").split("+")})
+            for action, done in part_verdicts(f, r["action"]) or []:
+                parts[action].append(done)
+        holds = {a: np.array([a in label_parts(r["action"]) for r in records])
+                 for a in sorted({p for r in records for p in label_parts(r["action"])})}
         without = {}
-        for action in actions:
-            keep = np.array([action not in r["action"].replace(",", "+").split("+") for r in records])
+        for action, held in holds.items():
+            keep = ~held
             if 2 <= keep.sum() < len(keep):
                 without[action] = M.frechet_distance(emb["ground truth"][keep], emb[row][keep])
         out["rows"][row] = {
@@ -103,8 +97,7 @@ def main(argv=None) -> int:
             "fid": M.frechet_distance(emb["ground truth"], emb[row]),
             "fid_without": without,
             "fid_with_capture_for": {a: M.frechet_distance(emb["ground truth"], np.where(
-                np.array([a in r["action"].replace(",", "+").split("+") for r in records])[:, None],
-                emb["ground truth"], emb[row])) for a in without},
+                holds[a][:, None], emb["ground truth"], emb[row])) for a in without},
             "parts_done": {a: [float(np.mean(v)), len(v)] for a, v in sorted(parts.items())},
         }
     print(f"split {args.split}, {len(clips)} composed clips, one replication\n")

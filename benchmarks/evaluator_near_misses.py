@@ -29,7 +29,8 @@ def difference(a: dict, b: dict) -> str:
     """How two clips' labels differ, in words."""
     if a["action"] == b["action"]:
         return "style or side" if a["style"] != b["style"] else "side"
-    pa, pb = a["action"].replace(",", "+").split("+"), b["action"].replace(",", "+").split("+")
+    from deepmotion.engine.data.compose import label_parts
+    pa, pb = label_parts(a["action"]), label_parts(b["action"])
     if len(pa) == 2 and len(pb) == 2 and sorted(pa) == sorted(pb):
         return "order of a temporal pair"
     from deepmotion.engine.training.evaluator import _sideless

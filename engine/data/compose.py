@@ -102,6 +102,12 @@ TEMPORAL_SHAPES = [["{s} {v}, then {w}", "{s} {v} and then {w}", "first {s} {v},
                    ["{S} starts by {g} and ends up {h}"]]
 
 
+def label_parts(label: str) -> list[str]:
+    """The single actions of a clip's action label: "walk+wave-left-hand" (two at once) and
+    "walk,bow" (one after the other) have two, a single clip's label one."""
+    return label.replace(",", "+").split("+")
+
+
 def _rng(key: str) -> random.Random:
     return random.Random(int(hashlib.sha256(key.encode()).hexdigest()[:16], 16))
 

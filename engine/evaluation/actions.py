@@ -75,20 +75,26 @@ def parts_of(label: str) -> list[tuple[str, float, float]] | None:
     return parts if all(a in CHECKS for a, _, _ in parts) else None
 
 
-def does(features: np.ndarray, label: str) -> bool | None:
-    """Whether the motion does every part of `label`; None when the label cannot be checked."""
+def part_verdicts(features: np.ndarray, label: str) -> list[tuple[str, bool]] | None:
+    """(action, done) for each part of `label`, each judged on its own frames; None when the
+    label cannot be checked."""
     parts = parts_of(label)
     if parts is None:
         return None
-    obs = observe(features)
-    pos = obs["pos"]
+    pos = observe(features)["pos"]
     yaw = np.concatenate([[0.0], np.cumsum(features[:-1, 0])])  # heading per frame, as `observe` sums it
     n = len(pos)
+    out = []
     for action, a, b in parts:
         lo, hi = int(a * (n - 1)), max(int(b * (n - 1)) + 1, int(a * (n - 1)) + 2)
-        if not CHECKS[action](pos[lo:hi], _travel(pos[lo:hi], yaw[lo:hi])):
-            return False
-    return True
+        out.append((action, bool(CHECKS[action](pos[lo:hi], _travel(pos[lo:hi], yaw[lo:hi])))))
+    return out
+
+
+def does(features: np.ndarray, label: str) -> bool | None:
+    """Whether the motion does every part of `label`; None when the label cannot be checked."""
+    verdicts = part_verdicts(features, label)
+    return None if verdicts is None else all(done for _, done in verdicts)
 
 
 def action_accuracy(features: list[np.ndarray], labels: list[str], kinds: list[str] | None = None) -> dict:

@@ -110,15 +110,15 @@ _PEOPLE = (r"person|man|woman|men|women|people|guy|lady|gentleman|boy|girl|child
            r"creature|wizard|mage|archer|pirate|cowboy|policeman|nurse|doctor|student|teacher|merchant|"
            r"shopkeeper|farmer|hunter|sailor|butler|waiter|waitress|chef|bandit|thief|king|queen|prince|princess")
 _SUBJECT = re.compile(r"^(?:a|an|the|this|that|my|our|your|one)\s+(?:[\w'-]+\s+){0,3}?(?:" + _PEOPLE + r")\b"
-                      r"|^(?:someone|somebody|he|she|they)\b", re.IGNORECASE)
+                      r"|^(?:someone|somebody)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:he|she|they|it)\s+", re.IGNORECASE)
 _THING = re.compile(r"^(?:the|his|her|their|its|a|an|both|one)\s", re.IGNORECASE)  # "the left hand raised"
 
 
 def subject(part: str) -> str:
     """The subject a part starts with ("an elderly woman" of "an elderly woman keeps walking"), or ""."""
-    m = _SUBJECT.match(part)
-    return m[0] if m and not _PRONOUN.match(m[0] + " ") else ""
+    m = _SUBJECT.match(part)  # a pronoun is no subject to share: it names nobody new
+    return m[0] if m else ""
 
 
 def share_subject(*parts: str) -> tuple[str, ...]:
@@ -129,7 +129,7 @@ def share_subject(*parts: str) -> tuple[str, ...]:
     that starts with a pronoun has it replaced ("they wave" -> "an elderly woman wave"), one that
     names a thing is held ("the left hand raised" -> "a woman with the left hand raised"); the
     text encoder reads the words, not the grammar."""
-    who = next((subject(p) for p in parts if subject(p)), "")
+    who = next(filter(None, map(subject, parts)), "")
     if not who:
         return tuple(parts)
     out = []

@@ -27,6 +27,7 @@ import torch
 from tqdm import tqdm
 
 from ..config import from_dict
+from ..data.compose import label_parts
 from ..data.dataset import Dataset
 from ..device import resolve_device
 from ..models.evaluator import Evaluator, EvaluatorConfig, EvaluatorModel
@@ -101,8 +102,7 @@ class Neighbours:
         self.keys: list[list[str]] = []
         by_key: dict[str, dict[str, list[int]]] = {}
         for k, r in enumerate(records):
-            parts = r["action"].replace(",", "+").split("+")  # "+" two at once, "," one after the other
-            mine = sorted({f"action:{_sideless(r['action'])}"} | {f"part:{_sideless(p)}" for p in parts})
+            mine = sorted({f"action:{_sideless(r['action'])}"} | {f"part:{_sideless(p)}" for p in label_parts(r["action"])})
             self.keys.append(mine)
             for key in mine:
                 by_key.setdefault(key, {}).setdefault(self.labels[k], []).append(k)
