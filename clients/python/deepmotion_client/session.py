@@ -34,7 +34,7 @@ class MotionSession:
     client: object                       # MotionClient (or anything with its generate())
     # Not "stands and looks around": the planner read that as a way of moving plus a gesture (until
     # it learnt staying put, engine/text/plan.py STILL_PHRASES) and the idle NPC walked off in 10 of
-    # 16 seeds, up to 4 m; "stands idle" stays put on its own (docs/RESULTS.md, "The idle prompt").
+    # 16 seeds, up to 4 m; "stands idle" stays put on its own (docs/RESULTS.md, "The idle prompt walked off").
     idle_prompt: str = "a person stands idle"
     piece_s: float = 4.0                 # length of each generated piece
     lead_s: float = 1.2                  # ask for more when less than this is left ahead of the playhead
