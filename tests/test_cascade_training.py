@@ -266,6 +266,18 @@ def test_draws_follow_the_mix_and_balance_and_short_clips_are_also_asked_for_lon
     assert w[actions == "common"].sum() == pytest.approx(0.4) and w[actions == "rare"].sum() == pytest.approx(0.4)
     assert w[actions == "common+rare"].sum() == pytest.approx(0.2)
     assert data.weights(DiffusionTrainConfig()) is None, "no mix, no balance: every clip alike"
+    # A floor lifts the rare action to its share and leaves the composed group's share alone ...
+    w = data.weights(DiffusionTrainConfig(mix={"single": 0.8, "composed:spatial": 0.2}, action_floor=0.4,
+                                          floor_min_takes=2))
+    assert w[actions == "rare"].sum() == pytest.approx(0.8 * 0.4) and w[actions == "common"].sum() == pytest.approx(0.8 * 0.6)
+    assert w[actions == "common+rare"].sum() == pytest.approx(0.2)
+    # ... but not for an action with fewer clips than floor_min_takes (mirrors count), nor past what
+    # the shares allow.
+    rare_clips = int((actions == "rare").sum())
+    w = data.weights(DiffusionTrainConfig(action_floor=0.4, floor_min_takes=rare_clips + 1))
+    assert w[actions == "rare"].sum() == pytest.approx(w[actions == "common"].sum() / 3)
+    with pytest.raises(ValueError, match="action_floor: 0.6 x 2 actions"):
+        data.weights(DiffusionTrainConfig(action_floor=0.6, floor_min_takes=1))
     with pytest.raises(ValueError, match="mix: unknown groups"):
         data.weights(DiffusionTrainConfig(mix={"singles": 1.0}))
     # Asked for longer: the crop runs past the take into its held last pose, and the loss covers it.

@@ -65,6 +65,12 @@ class DiffusionTrainConfig:
     # with 540 (run); 0 keeps the capture's proportions.
     mix: dict = field(default_factory=dict)
     balance: float = 0.0
+    # Rare actions without flattening the rest: every action with at least floor_min_takes single
+    # clips gets at least action_floor of the single draws (bow: 18 takes, 0.4% of draws by
+    # count), the others keep their capture proportions within what is left. balance, by contrast,
+    # also shrinks the common actions' differences and overdraws actions of 2 takes.
+    action_floor: float = 0.0
+    floor_min_takes: int = 10
     # Clips shorter than extend_s that stay on the spot (root under STILL_SPEED) are, for
     # extend_prob of their draws, asked for at a longer length (up to extend_s) with their last
     # pose held: a 2.2-s raise asked for 4 s raises the hand and stays instead of falling back to
@@ -83,6 +89,41 @@ class DiffusionTrainConfig:
 
 
 STILL_SPEED = 0.3  # m/s: a clip whose root travels slower than this may be held at its end (extend_s)
+
+
+def floor_actions(w: np.ndarray, actions: list, floor: float, min_takes: int) -> np.ndarray:
+    """Raise each action's share of the single clips' weight to at least `floor`.
+
+    `actions[i]` is clip i's action (None: not a single clip, weight kept). Actions with fewer than
+    `min_takes` clips keep their share: a floor would make a model learn two takes by heart.
+    """
+    if not 0.0 <= floor < 1.0:
+        raise ValueError(f"action_floor: {floor} is not in [0, 1)")
+    single = np.array([a is not None for a in actions])
+    total = w[single].sum()
+    if total <= 0:
+        return w
+    by = {}
+    for i, a in enumerate(actions):
+        if a is not None:
+            by.setdefault(a, []).append(i)
+    share = {a: w[ix].sum() / total for a, ix in by.items()}
+    eligible = [a for a, ix in by.items() if len(ix) >= min_takes]
+    raised: set = set()
+    while True:  # shrinking the rest can take another action under the floor
+        if floor * len(raised) >= 1.0:
+            raise ValueError(f"action_floor: {floor} x {len(raised)} actions under it is 1 or more; "
+                             f"allowed: below {1.0 / len(raised):.3f}")
+        rest = sum(share[a] for a in by if a not in raised)
+        scale_rest = (1.0 - floor * len(raised)) / rest if rest > 0 else 0.0
+        under = {a for a in eligible if a not in raised and share[a] * scale_rest < floor}
+        if not under:
+            break
+        raised |= under
+    out = w.copy()
+    for a, ix in by.items():
+        out[ix] *= (floor / share[a]) if a in raised else scale_rest
+    return out * (total / out[single].sum())
 
 
 class LatentData:
@@ -135,13 +176,16 @@ class LatentData:
 
     def weights(self, cfg: DiffusionTrainConfig) -> np.ndarray | None:
         """Draw probability per clip from cfg.mix and cfg.balance (None: uniform)."""
-        if not cfg.mix and not cfg.balance:
+        if not cfg.mix and not cfg.balance and not cfg.action_floor:
             return None
         recs = [self.ds.records[i] for i in self.clips]
         groups = [r["source"] if r["source"].startswith("composed") else "single" for r in recs]
         actions = Counter(r["action"] for r in recs)
         w = np.array([float(actions[r["action"]]) ** -cfg.balance if g == "single" else 1.0
                       for r, g in zip(recs, groups)])
+        if cfg.action_floor:
+            w = floor_actions(w, [r["action"] if g == "single" else None for r, g in zip(recs, groups)],
+                              cfg.action_floor, cfg.floor_min_takes)
         if cfg.mix:
             unknown = set(cfg.mix) - {"single", "composed:spatial", "composed:temporal"}
             if unknown:
@@ -156,7 +200,7 @@ class LatentData:
 
     def batch(self, step: int, size: int, level: int, cfg: DiffusionTrainConfig, device):
         rng = np.random.default_rng([cfg.seed, level, step])
-        key = (tuple(sorted(cfg.mix.items())), cfg.balance)
+        key = (tuple(sorted(cfg.mix.items())), cfg.balance, cfg.action_floor, cfg.floor_min_takes)
         if key not in self._weights:
             self._weights[key] = self.weights(cfg)
         weights = self._weights[key]

@@ -59,6 +59,8 @@ class DistilConfig:
     # Which clips and lengths the batches draw, as in DiffusionTrainConfig (the teacher's mix).
     mix: dict = field(default_factory=dict)
     balance: float = 0.0
+    action_floor: float = 0.0
+    floor_min_takes: int = 10
     extend_s: float = 0.0
     extend_prob: float = 0.0
 
@@ -139,7 +141,8 @@ def distil_denoiser(data: LatentData, teacher: Denoiser, level: int, out: Path, 
     batches = DiffusionTrainConfig(max_seconds=cfg.max_seconds, cond_drop=0.0, lower_noise=cfg.lower_noise,
                                    seed=cfg.seed, prefix_prob=prefix_prob, max_prefix_s=cfg.max_prefix_s,
                                    switch_prob=cfg.switch_prob,
-                                   mix=cfg.mix, balance=cfg.balance, extend_s=cfg.extend_s,
+                                   mix=cfg.mix, balance=cfg.balance, action_floor=cfg.action_floor,
+                                   floor_min_takes=cfg.floor_min_takes, extend_s=cfg.extend_s,
                                    extend_prob=cfg.extend_prob)
     state_dir, start, history = resume(out, {"denoiser": student}, opt, log,
                                        f"resuming distillation of level {level} from step {{step}}")
