@@ -348,3 +348,30 @@ def test_switching_prefixes_end_where_the_second_action_begins_and_carry_its_cap
     plain = data.batch(0, 8, 2, DiffusionTrainConfig(prefix_prob=1.0), "cpu")
     whole = encoder.encode(["a person walks, then waves"]).pooled[0]
     assert all(float((p - whole).abs().max()) < 1e-5 for p in plain["pooled"]), "without switching: its own caption"
+
+
+def test_caption_encodings_are_kept_between_runs_and_a_bad_cache_is_remade(trained, tmp_path):
+    import shutil
+
+    from deepmotion.engine.data.dataset import Dataset
+    from deepmotion.engine.models.tokenizer import Tokenizer
+    from deepmotion.engine.text import load_text_encoder
+    from deepmotion.engine.training.diffusion import LatentData
+    shutil.copytree(trained / "ds", tmp_path / "ds", ignore=shutil.ignore_patterns("text-cache"))
+    encoder = load_text_encoder("minilm")
+    calls = []
+    real_encode = encoder.encode
+    encoder.encode = lambda texts: calls.append(len(texts)) or real_encode(texts)
+    tok = Tokenizer.load(trained / "tok")
+    first = LatentData(Dataset(tmp_path / "ds"), tok, encoder, progress=False)
+    assert calls and list((tmp_path / "ds" / "text-cache").glob("*.pt")), "the first run encodes and keeps"
+    calls.clear()
+    second = LatentData(Dataset(tmp_path / "ds"), tok, encoder, progress=False)
+    assert calls == [], "the second run encodes nothing"
+    torch.testing.assert_close(second.text_pooled, first.text_pooled)
+    assert all(torch.equal(a, b) for a, b in zip(second.text_states, first.text_states))
+    for f in (tmp_path / "ds" / "text-cache").glob("*.pt"):
+        f.write_bytes(f.read_bytes()[:100])  # truncated
+    third = LatentData(Dataset(tmp_path / "ds"), tok, encoder, progress=False)
+    assert calls, "a truncated cache is encoded again"
+    torch.testing.assert_close(third.text_pooled, first.text_pooled)

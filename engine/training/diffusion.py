@@ -11,6 +11,9 @@ cascade.lower_condition as sampling, with a little noise, so they tolerate the s
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import re
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -91,6 +94,48 @@ class DiffusionTrainConfig:
 STILL_SPEED = 0.3  # m/s: a clip whose root travels slower than this may be held at its end (extend_s)
 
 
+def _encoder_fingerprint(encoder: TextEncoder) -> str:
+    """The encoder's id and a hash of its first weights: a directory of the same name with other
+    weights is another encoder."""
+    first = next(encoder.model.parameters()).detach().flatten()[:4096].float().cpu().numpy()
+    return f"{encoder.id}|{hashlib.sha1(first.tobytes()).hexdigest()[:16]}"
+
+
+def encode_captions(captions: list[str], encoder: TextEncoder, cache_dir: Path, progress=True):
+    """Token states (float16, unpadded) and pooled vectors per caption, kept between runs in
+    cache_dir/text-cache: a larger encoder takes minutes over a dataset's captions, and every
+    level and stage of a cascade trains on the same ones. An unreadable cache is re-made."""
+    path = Path(cache_dir) / "text-cache" / (re.sub(r"[^A-Za-z0-9._-]+", "_", encoder.id) + ".pt")
+    key = _encoder_fingerprint(encoder)
+    known: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
+    if path.is_file():
+        try:
+            saved = torch.load(path, map_location="cpu", weights_only=True)
+            if saved.get("encoder") == key:
+                known = dict(zip(saved["captions"], zip(saved["states"], saved["pooled"])))
+        except Exception:  # noqa: BLE001 - a cache is only a cache
+            known = {}
+    todo = [c for c in captions if c not in known]
+    bs = 128
+    for s in tqdm(range(0, len(todo), bs), desc="encode captions", disable=not progress or not todo,
+                  dynamic_ncols=True):
+        enc = encoder.encode(todo[s:s + bs])
+        for j, c in enumerate(todo[s:s + bs]):
+            n = int(enc.mask[j].sum())
+            known[c] = (enc.states[j, :n].half().cpu(), enc.pooled[j].cpu())
+    if todo:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            names = sorted(known)
+            tmp = path.with_suffix(".tmp")
+            torch.save({"encoder": key, "captions": names, "states": [known[c][0] for c in names],
+                        "pooled": torch.stack([known[c][1] for c in names])}, tmp)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only dataset trains as before, encoding again next time
+    return [known[c][0] for c in captions], torch.stack([known[c][1] for c in captions])
+
+
 def floor_actions(w: np.ndarray, actions: list, floor: float, min_takes: int) -> np.ndarray:
     """Raise each action's share of the single clips' weight to at least `floor`.
 
@@ -163,16 +208,7 @@ class LatentData:
         captions = sorted({c for i in self.clips for c in ds.records[i]["captions"]}
                           | {c for _, caps in self.switches.values() for c in caps})
         self.caption_index = {c: n for n, c in enumerate(captions)}
-        states, pooled = [], []
-        bs = 128
-        for s in tqdm(range(0, len(captions), bs), desc="encode captions", disable=not progress, dynamic_ncols=True):
-            enc = encoder.encode(captions[s:s + bs])
-            for j in range(enc.states.shape[0]):
-                n = int(enc.mask[j].sum())
-                states.append(enc.states[j, :n].half().cpu())
-            pooled.append(enc.pooled.cpu())
-        self.text_states = states
-        self.text_pooled = torch.cat(pooled)
+        self.text_states, self.text_pooled = encode_captions(captions, encoder, ds.path, progress)
 
     def weights(self, cfg: DiffusionTrainConfig) -> np.ndarray | None:
         """Draw probability per clip from cfg.mix and cfg.balance (None: uniform)."""
