@@ -76,7 +76,7 @@ def main(argv=None) -> int:
     texts = [r["captions"][rng.integers(len(r["captions"]))] for r in records]
     generated = _generate(pipe, texts, durations, list(range(len(clips))), 16)
     rows = {"ground truth": gt, "model": generated[max(generated)],
-            "retrieval baseline": RetrievalBaseline(ds, pipe.text_encoder)(texts, frames)}
+            "retrieval baseline": RetrievalBaseline(ds, evaluator.encoder())(texts, frames)}
     text_emb = evaluator.embed_texts(texts)
     emb = {row: evaluator.embed_motions(f) for row, f in rows.items()}
     out = {"clips": len(clips), "rows": {}}

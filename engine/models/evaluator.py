@@ -104,6 +104,13 @@ class EvaluatorModel(nn.Module):
                       + torch.sum(-target.T * F.log_softmax(logits.T, 1), 1).mean())
 
 
+def same_encoder(a: str, b: str) -> bool:
+    """Whether two text-encoder specs or ids name one encoder ("minilm" is the MiniLM id's short form)."""
+    from ..text.encoders import MiniLMEncoder
+    short = {"minilm": MiniLMEncoder.id}
+    return short.get(a, a) == short.get(b, b)
+
+
 class Evaluator:
     """A trained EvaluatorModel with its feature normalisation and text encoder:
     raw dm-v1 features and plain strings in, unit embeddings (numpy) out."""
@@ -131,12 +138,16 @@ class Evaluator:
         """Text embeddings from the text encoder's pooled vectors [N, text_dim]."""
         return self.model.text(torch.as_tensor(pooled, dtype=torch.float32, device=self.device)).cpu().numpy()
 
-    @torch.no_grad()
-    def embed_texts(self, texts: list[str], batch: int = 256) -> "np.ndarray":
+    def encoder(self):
+        """The text encoder the evaluator was trained with (loaded on first use when not shared)."""
         if self.text_encoder is None:
             from ..text import load_text_encoder
             self.text_encoder = load_text_encoder(self.info.get("text_encoder", "minilm"), self.device)
-        out = [self.embed_pooled(self.text_encoder.encode(texts[i:i + batch]).pooled) for i in range(0, len(texts), batch)]
+        return self.text_encoder
+
+    @torch.no_grad()
+    def embed_texts(self, texts: list[str], batch: int = 256) -> "np.ndarray":
+        out = [self.embed_pooled(self.encoder().encode(texts[i:i + batch]).pooled) for i in range(0, len(texts), batch)]
         return np.concatenate(out) if out else np.zeros((0, self.model.config.embed_dim), np.float32)
 
     @torch.no_grad()
@@ -167,4 +178,6 @@ class Evaluator:
         from ..checkpoint import load_module
         model, cfg, mean, std = load_module(path, cls.KIND, lambda c: EvaluatorModel(EvaluatorConfig.from_dict(c["model"])))
         info = {k: v for k, v in cfg.items() if k != "model"}
+        if text_encoder is not None and not same_encoder(text_encoder.id, info.get("text_encoder", "minilm")):
+            text_encoder = None  # a generator with another encoder: the evaluator loads its own when asked
         return cls(model, mean, std, text_encoder, info).to(device)

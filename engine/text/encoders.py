@@ -151,7 +151,8 @@ ENCODER_PATH = "DEEPMOTION_TEXT_ENCODER_PATH"
 def find_encoder_dir(name: str) -> Path:
     """A model records its encoder by directory name ("st:all-mpnet-base-v2"), not by the path it
     was trained from, so a model moves between machines: the name is looked up as a path, then in
-    the directories listed in $DEEPMOTION_TEXT_ENCODER_PATH (separated like PATH)."""
+    the directories listed in $DEEPMOTION_TEXT_ENCODER_PATH (separated like PATH), then among the
+    encoders installed as PyPI packages (text/packaged.py)."""
     direct = Path(name).expanduser()
     if direct.is_dir():
         return direct
@@ -159,8 +160,12 @@ def find_encoder_dir(name: str) -> Path:
     for root in roots:
         if (root / name).is_dir():
             return root / name
+    from .packaged import packaged_encoder_dir
+    packaged = packaged_encoder_dir(name)
+    if packaged is not None:
+        return packaged
     raise RuntimeError(f"text encoder {name!r}: no such directory, nor in ${ENCODER_PATH} "
-                       f"({os.pathsep.join(map(str, roots)) or 'unset'}); name its directory there")
+                       f"({os.pathsep.join(map(str, roots)) or 'unset'}), nor a packaged encoder; name its directory there")
 
 
 def load_text_encoder(spec: str = "minilm", device="cpu") -> TextEncoder:
