@@ -211,7 +211,7 @@ class LatentData:
         self.text_states, self.text_pooled = encode_captions(captions, encoder, ds.path, progress)
 
     def weights(self, cfg: DiffusionTrainConfig) -> np.ndarray | None:
-        """Draw probability per clip from cfg.mix and cfg.balance (None: uniform)."""
+        """Draw probability per clip from cfg.mix, cfg.balance and cfg.action_floor (None: uniform)."""
         if not cfg.mix and not cfg.balance and not cfg.action_floor:
             return None
         recs = [self.ds.records[i] for i in self.clips]
