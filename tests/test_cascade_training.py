@@ -375,3 +375,21 @@ def test_caption_encodings_are_kept_between_runs_and_a_bad_cache_is_remade(train
     third = LatentData(Dataset(tmp_path / "ds"), tok, encoder, progress=False)
     assert calls, "a truncated cache is encoded again"
     torch.testing.assert_close(third.text_pooled, first.text_pooled)
+
+
+def test_a_level_1_trained_alone_is_scored_by_any_command(trained, capsys):
+    """benchmarks/level1_only.py: a level 1 read with another encoder than any levels 2-3 at hand
+    runs `deepmotion probes` (or eval, or actions_by_label) as a one-level cascade."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import level1_only
+    pipe = level1_only.load_level1(trained / "model", trained / "tok")
+    assert pipe.levels == 1
+    out = list(pipe.generate(["a person walks"], [2.0], [0]))
+    assert [o.level for o in out] == [1] and np.isfinite(out[0].features[0]).all()
+    assert level1_only.main([str(trained / "model"), "--tokenizer", str(trained / "tok"), "--",
+                             "probes", "--seeds", "0", "--model", "ignored"]) == 0
+    text = capsys.readouterr().out
+    assert "| probe | level 1 |" in text and "level 2" not in text
+    assert level1_only.main([str(trained / "tok"), "--", "probes"]) == 2, "a directory without base/ is refused"
