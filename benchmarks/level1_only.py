@@ -59,13 +59,17 @@ def main(argv=None) -> int:
     import deepmotion.engine.pipeline as pipeline
     from deepmotion.engine.assets import default_model_path
     tokenizer = args.tokenizer or default_model_path() / "tokenizer"
+    original = pipeline.load_cascade
     pipeline.load_cascade = lambda path=None, device="cpu", text_encoder=None: load_level1(args.directory, tokenizer, device)
-    if command[:1] == ["actions_by_label"]:
-        sys.path.insert(0, str(Path(__file__).parent))
-        import actions_by_label
-        return actions_by_label.main(command[1:])
-    from deepmotion.cli import main as deepmotion
-    return deepmotion(command)
+    try:
+        if command[:1] == ["actions_by_label"]:
+            sys.path.insert(0, str(Path(__file__).parent))
+            import actions_by_label
+            return actions_by_label.main(command[1:])
+        from deepmotion.cli import main as deepmotion
+        return deepmotion(command)
+    finally:  # a caller in the same process (a test) gets the real loader back
+        pipeline.load_cascade = original
 
 
 if __name__ == "__main__":

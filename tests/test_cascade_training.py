@@ -393,3 +393,5 @@ def test_a_level_1_trained_alone_is_scored_by_any_command(trained, capsys):
     text = capsys.readouterr().out
     assert "| probe | level 1 |" in text and "level 2" not in text
     assert level1_only.main([str(trained / "tok"), "--", "probes"]) == 2, "a directory without base/ is refused"
+    import deepmotion.engine.pipeline as pipeline
+    assert pipeline.load_cascade is load_cascade, "the real loader is back after the command"
