@@ -21,17 +21,13 @@ from pathlib import Path
 def load_level1(directory, tokenizer, device="cpu"):
     """A CascadePipeline of one level: DIR/base, DIR/length, the tokenizer, the encoder base trained with."""
     from deepmotion.engine.cascade import DENOISERS, LENGTH
-    from deepmotion.engine.checkpoint import load_module
-    from deepmotion.engine.models.denoiser import Denoiser, DenoiserConfig, LengthPredictor
     from deepmotion.engine.models.tokenizer import Tokenizer
-    from deepmotion.engine.pipeline import CascadePipeline
+    from deepmotion.engine.pipeline import CascadePipeline, load_denoiser, load_length
     from deepmotion.engine.request import GenerationLimits
     from deepmotion.engine.text import load_text_encoder
     directory = Path(directory)
-    model, cfg, mean, std = load_module(directory / DENOISERS[1].directory, DENOISERS[1].kind,
-                                        lambda c: Denoiser(DenoiserConfig.from_dict(c["model"])))
-    length, _, _, _ = load_module(directory / LENGTH.directory, LENGTH.kind,
-                                  lambda c: LengthPredictor(c["model"]["text_dim"]))
+    model, cfg, mean, std = load_denoiser(directory / DENOISERS[1].directory, 1)
+    length = load_length(directory / LENGTH.directory)
     seconds = cfg.get("train", {}).get("max_seconds", 10.0)
     pipe = CascadePipeline(Tokenizer.load(tokenizer, device), load_text_encoder(cfg["text_encoder"], device),
                            {1: model.to(device)}, length.to(device), {1: (mean.to(device), std.to(device))},

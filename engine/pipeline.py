@@ -383,12 +383,23 @@ class PromptState:
     partner: "PromptState | None" = None    # the gesture sampled beside a movement (CascadePipeline.composition)
 
 
+def load_denoiser(directory, level: int):
+    """One level's checkpoint, checked: (denoiser, its config, latent mean, latent std)."""
+    from .checkpoint import load_module
+    from .models.denoiser import DenoiserConfig
+    return load_module(directory, DENOISERS[level].kind, lambda c: Denoiser(DenoiserConfig.from_dict(c["model"])))
+
+
+def load_length(directory) -> LengthPredictor:
+    from .checkpoint import load_module
+    return load_module(directory, LENGTH.kind, lambda c: LengthPredictor(c["model"]["text_dim"]))[0]
+
+
 def load_cascade(path, device="cpu", text_encoder: TextEncoder | None = None) -> CascadePipeline:
     """A cascade directory (cascade.json + one checkpoint per part), every part checked."""
     from pathlib import Path
 
-    from .checkpoint import CheckpointError, load_module
-    from .models.denoiser import DenoiserConfig
+    from .checkpoint import CheckpointError
     from .text import load_text_encoder
 
     path = Path(path)
@@ -399,16 +410,14 @@ def load_cascade(path, device="cpu", text_encoder: TextEncoder | None = None) ->
     tok = Tokenizer.load(path / meta["parts"][TOKENIZER.key], device)
     denoisers, stats = {}, {}
     for level in LEVELS:
-        part = DENOISERS[level]
-        sub = path / meta["parts"][part.key]
-        model, cfg, mean, std = load_module(sub, part.kind, lambda c: Denoiser(DenoiserConfig.from_dict(c["model"])))
+        sub = path / meta["parts"][DENOISERS[level].key]
+        model, cfg, mean, std = load_denoiser(sub, level)
         if cfg.get("text_encoder") != meta["text_encoder"]:
             raise CheckpointError(f"checkpoint {sub}: trained with text encoder {cfg.get('text_encoder')!r}, "
                                   f"the cascade with {meta['text_encoder']!r}")
         denoisers[level] = model.to(device)
         stats[level] = (mean.to(device), std.to(device))
-    length, _, _, _ = load_module(path / meta["parts"][LENGTH.key], LENGTH.kind,
-                                  lambda c: LengthPredictor(c["model"]["text_dim"]))
+    length = load_length(path / meta["parts"][LENGTH.key])
     # The text encoder last: every part of the model is checked before the largest load.
     encoder = text_encoder or load_text_encoder(meta["text_encoder"], device)
     try:

