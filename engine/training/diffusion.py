@@ -178,6 +178,7 @@ class LatentData:
                  extend_s: float = 0.0):
         self.ds, self.encoder = ds, encoder
         self._weights: dict = {}
+        self.text_maps: dict = {}  # init's encoder id -> maps from this encoder (_text_maps)
         self.clips = ds.split(split) or list(range(len(ds)))
         self.codes: dict[int, list[torch.Tensor]] = {k: [] for k in LEVELS}
         self.frames = []
@@ -414,7 +415,7 @@ def _text_maps(data: LatentData, init: Path, old_id: str, log):
     the training captions once per run and shared by its levels."""
     from ..text import load_text_encoder
     from .encoder_swap import fit_text_map, sentence_means
-    cache = data.__dict__.setdefault("_text_maps", {})
+    cache = data.text_maps
     if old_id not in cache:
         old = load_text_encoder(old_id)
         old_states, old_pooled = encode_captions(list(data.caption_index), old, data.ds.path, progress=False)
