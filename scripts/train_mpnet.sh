@@ -12,7 +12,9 @@
 # teacher (runs/cascade-continuation-0.7.2: `VERSION=0.7.2 bash scripts/train_continuation.sh`),
 # their text input carried from MiniLM to mpnet by a linear map fitted on the training captions
 # (engine/training/encoder_swap.py), then fine-tuned with 0.7.2's recipe, 2000 / 1000 / 600 steps
-# (configs/cascade-0.12.json); distilled as 0.7.2. About 15 min + 20 min.
+# (configs/cascade-0.12.json); distilled as 0.7.2. About 15 min + 26 min.
+# VERSION=0.13: the same start; the motion layers at 0.12's half learning rate and the text path
+# (text_lr_scale) at four times that, level 1 for 3000 steps (configs/cascade-0.13.json).
 # Resumable: run it again after an interruption; a finished stage is kept.
 #   nohup bash scripts/train_mpnet.sh > runs/train-mpnet.log 2>&1 &
 set -euo pipefail
@@ -20,11 +22,11 @@ cd "$(dirname "$0")/.."
 source scripts/training_setup.sh
 ENC=${TEXT_ENCODER:-st:all-mpnet-base-v2}
 VERSION=${VERSION:-0.11}
-if [ "$VERSION" = 0.12 ]; then
-  [ -f "$RUNS/cascade-continuation-0.12/cascade.json" ] || time .venv/bin/deepmotion train cascade --data "$DATA" \
-    --tokenizer engine/assets/default/tokenizer --out "$RUNS/cascade-continuation-0.12" --config configs/cascade-0.12.json \
-    --text-encoder "$ENC" --device "$DEVICE" --name "deepmotion-default 0.12.0 (teacher)"
-  TEACHER=$RUNS/cascade-continuation-0.12 OUT=$RUNS/distilled-0.12 NAME="deepmotion-default 0.12.0" \
+if [ "$VERSION" != 0.11 ]; then
+  [ -f "$RUNS/cascade-continuation-$VERSION/cascade.json" ] || time .venv/bin/deepmotion train cascade --data "$DATA" \
+    --tokenizer engine/assets/default/tokenizer --out "$RUNS/cascade-continuation-$VERSION" --config "configs/cascade-$VERSION.json" \
+    --text-encoder "$ENC" --device "$DEVICE" --name "deepmotion-default $VERSION.0 (teacher)"
+  TEACHER=$RUNS/cascade-continuation-$VERSION OUT=$RUNS/distilled-$VERSION NAME="deepmotion-default $VERSION.0" \
     CONFIG=configs/distil-0.7.2.json bash scripts/train_distilled.sh
   exit 0
 fi

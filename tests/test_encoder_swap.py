@@ -72,3 +72,24 @@ def test_training_from_a_model_on_another_encoder_carries_its_text_input(tmp_pat
     r2 = float(said[0].split("held-out R2 ")[1].split()[0]) if "held-out R2 nan" not in said[0] else None
     assert r2 is None or r2 > 0.99  # a tiny caption set has no held-out tenth
     assert json.loads((tmp_path / "carried" / "cascade.json").read_text())["text_encoder"] == "st:other-encoder"
+
+
+def test_the_text_path_can_learn_at_its_own_rate():
+    """text_lr_scale: every parameter in exactly one optimizer group; the text projection, null
+    condition, cross-attention and length predictor in the scaled one, the motion layers not."""
+    from deepmotion.engine.training.diffusion import DiffusionTrainConfig, _param_groups
+    model = Denoiser(DenoiserConfig(level=1, code_dim=6, text_dim=12, width=16, depth=2, heads=2))
+    length = LengthPredictor(12, 8)
+    every = {id(p) for p in (*model.parameters(), *length.parameters())}
+    assert [g["scale"] for g in _param_groups(model, length, 1.0)] == [1.0]
+    motion, text = _param_groups(model, length, 5.0)
+    assert (motion["scale"], text["scale"]) == (1.0, 5.0)
+    ids = [id(p) for g in (motion, text) for p in g["params"]]
+    assert sorted(ids) == sorted(every), "each parameter once"
+    text_ids = {id(p) for p in text["params"]}
+    assert id(model.text_proj.weight) in text_ids and id(model.null_text) in text_ids
+    assert id(model.blocks[1].cross_attn.in_proj_weight) in text_ids and id(length.net[0].weight) in text_ids
+    assert id(model.blocks[0].self_attn.in_proj_weight) not in text_ids and id(model.out.weight) not in text_ids
+    with pytest.raises(ValueError, match=r"text_lr_scale: 0.0 is not in \(0, 100\]"):
+        _param_groups(model, length, 0.0)
+    assert DiffusionTrainConfig.from_dict({"text_lr_scale": 3.0}).text_lr_scale == 3.0

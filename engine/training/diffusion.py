@@ -84,6 +84,10 @@ class DiffusionTrainConfig:
     # Each caption token (but the first) is hidden from the denoiser with this probability, so no
     # single word carries an action alone and wordings the captions never used still land.
     text_token_drop: float = 0.0
+    # The text path (text projection, null condition, cross-attention, the length predictor) learns
+    # at lr times this: a model carried to another text encoder (encoder_swap.py) has its motion
+    # layers to keep and its reading of text to relearn.
+    text_lr_scale: float = 1.0
     model: dict = field(default_factory=dict)  # DenoiserConfig overrides
 
     @classmethod
@@ -341,7 +345,7 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
     if length is not None:
         modules["length"] = length
     params = [p for m in modules.values() for p in m.parameters()]
-    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.01)
+    opt = torch.optim.AdamW(_param_groups(model, length, cfg.text_lr_scale), lr=cfg.lr, weight_decay=0.01)
     schedule = CosineSchedule()
     state_dir, start, history = resume(out, modules, opt, log, f"resuming level {level} from step {{step}}")
     t0 = time.time()
@@ -349,7 +353,7 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
                dynamic_ncols=True, disable=not progress)
     for step in bar:
         for g in opt.param_groups:
-            g["lr"] = cosine_lr(step, cfg.steps, cfg.warmup, cfg.lr)
+            g["lr"] = cosine_lr(step, cfg.steps, cfg.warmup, cfg.lr) * g["scale"]
         b = data.batch(step, cfg.batch, level, cfg, dev)
         states, tmask = model.drop_text(b["states"], b["tmask"], b["drop"])
         x_t = schedule.add_noise(b["x0"], b["noise"], b["t"])
@@ -379,6 +383,20 @@ def train_denoiser(data: LatentData, level: int, out: Path, cfg: DiffusionTrainC
                         torch.zeros(1), torch.ones(1), {"text_encoder": data.encoder.id})
     log(f"saved level-{level} denoiser to {out} ({time.time() - t0:.0f} s)")
     return model
+
+
+def _param_groups(model: Denoiser, length: LengthPredictor | None, text_scale: float) -> list[dict]:
+    """One optimizer group, or two when the text path learns at its own rate (text_lr_scale)."""
+    every = list(model.parameters()) + ([] if length is None else list(length.parameters()))
+    if text_scale == 1.0:
+        return [{"params": every, "scale": 1.0}]
+    if not 0.0 < text_scale <= 100.0:
+        raise ValueError(f"text_lr_scale: {text_scale} is not in (0, 100]")
+    text = [model.text_proj.weight, model.text_proj.bias, model.null_text]
+    text += [p for b in model.blocks for p in (*b.cross_attn.parameters(), *b.norm2.parameters())]
+    text += [] if length is None else list(length.parameters())
+    ids = {id(p) for p in text}
+    return [{"params": [p for p in every if id(p) not in ids], "scale": 1.0}, {"params": text, "scale": text_scale}]
 
 
 def _initialise(model: Denoiser, length: LengthPredictor | None, init: Path, level: int, log,
