@@ -24,11 +24,9 @@ class TextMap:
     old_mean: torch.Tensor   # [old_dim]
     r2: float                # share of the old vectors' variance the map explains (held-out tenth)
 
-    def fold_linear(self, weight: torch.Tensor, bias: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
+    def fold_linear(self, weight: torch.Tensor, bias: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """A Linear reading old vectors (weight [out, old_dim]) as one reading new vectors."""
-        w = weight @ self.A.T
-        b = (bias if bias is not None else torch.zeros(weight.shape[0])) + weight @ (self.old_mean - self.A.T @ self.new_mean)
-        return w, b
+        return weight @ self.A.T, bias + weight @ (self.old_mean - self.A.T @ self.new_mean)
 
     def preimage(self, old: torch.Tensor) -> torch.Tensor:
         """A new-space vector the map sends (as closely as least squares allows) to `old`."""
