@@ -15,6 +15,11 @@
 # (configs/cascade-0.12.json); distilled as 0.7.2. About 15 min + 26 min.
 # VERSION=0.13: the same start; the motion layers at 0.12's half learning rate and the text path
 # (text_lr_scale) at four times that, level 1 for 3000 steps (configs/cascade-0.13.json).
+# VERSION=0.14: 0.11's split of the work with each half from where it did best: level 1 from scratch
+# on mpnet (the wording) for twice 0.11's steps (configs/cascade-0.14-base.json; 0.11's from-scratch
+# level 1 lost test-split FID, about two thirds of it to training from scratch for 3,000 steps), then
+# 0.11's level-1 fine-tune; levels 2 and 3 carried from 0.7.2's teacher as 0.13's (the realism;
+# configs/cascade-0.14.json). STOP_AFTER_BASE=1 stops after the from-scratch level 1, to score it alone.
 # Resumable: run it again after an interruption; a finished stage is kept.
 #   nohup bash scripts/train_mpnet.sh > runs/train-mpnet.log 2>&1 &
 set -euo pipefail
@@ -22,18 +27,25 @@ cd "$(dirname "$0")/.."
 source scripts/training_setup.sh
 ENC=${TEXT_ENCODER:-st:all-mpnet-base-v2}
 VERSION=${VERSION:-0.11}
-if [ "$VERSION" = 0.11 ]; then
-  mkdir -p "$RUNS/cascade-mpnet" "$RUNS/mix-mpnet"
+# A from-scratch level 1 (0.11: runs/cascade-mpnet, 0.14: runs/cascade-mpnet-0.14), wrapped in a model
+# directory (runs/mix-mpnet[-0.14]) that the cascade config's level-1 init names.
+case $VERSION in
+  0.11) BASE_DIR=$RUNS/cascade-mpnet MIX_DIR=$RUNS/mix-mpnet BASE_CONFIG=configs/cascade-0.9.2-base.json;;
+  0.14) BASE_DIR=$RUNS/cascade-mpnet-0.14 MIX_DIR=$RUNS/mix-mpnet-0.14 BASE_CONFIG=configs/cascade-0.14-base.json;;
+  *) BASE_DIR=;;
+esac
+if [ -n "$BASE_DIR" ]; then
+  mkdir -p "$BASE_DIR" "$MIX_DIR"
   time .venv/bin/deepmotion train base --data "$DATA" --tokenizer engine/assets/default/tokenizer \
-    --out "$RUNS/cascade-mpnet/base" --config configs/cascade-0.9.2-base.json --text-encoder "$ENC" --device "$DEVICE"
-  # The fine-tune's init names runs/mix-mpnet: a model directory around that level 1.
-  (cd "$RUNS/mix-mpnet" && ln -sfn ../cascade-mpnet/base base && ln -sfn ../cascade-mpnet/length length)
-  cat > "$RUNS/mix-mpnet/cascade.json" <<JSON
-{"format": "deepmotion-cascade", "model_version": "mpnet level 1 from scratch (0.1.0 recipe, pipeline 4)",
- "text_encoder": "st:all-mpnet-base-v2", "licence": "CC-BY-NC-4.0 (Bandai-Namco Research Motion datasets 1 and 2, Bandai Namco Research Inc.)",
+    --out "$BASE_DIR/base" --config "$BASE_CONFIG" --text-encoder "$ENC" --device "$DEVICE"
+  (cd "$MIX_DIR" && ln -sfn "$(realpath "$BASE_DIR")/base" base && ln -sfn "$(realpath "$BASE_DIR")/length" length)
+  cat > "$MIX_DIR/cascade.json" <<JSON
+{"format": "deepmotion-cascade", "model_version": "mpnet level 1 from scratch ($BASE_CONFIG, pipeline 4)",
+ "text_encoder": "$ENC", "licence": "CC-BY-NC-4.0 (Bandai-Namco Research Motion datasets 1 and 2, Bandai Namco Research Inc.)",
  "limits": {"min_duration_s": 1.0, "max_duration_s": 10.0},
  "parts": {"tokenizer": "tokenizer", "1": "base", "2": "base", "3": "base", "length": "length"}}
 JSON
+  [ "${STOP_AFTER_BASE:-0}" = 1 ] && { echo "level 1 from scratch done: $BASE_DIR"; exit 0; }
 fi
 [ -f "$RUNS/cascade-continuation-$VERSION/cascade.json" ] || time .venv/bin/deepmotion train cascade --data "$DATA" \
   --tokenizer engine/assets/default/tokenizer --out "$RUNS/cascade-continuation-$VERSION" --config "configs/cascade-$VERSION.json" \
