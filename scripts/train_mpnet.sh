@@ -38,7 +38,7 @@ if [ -n "$BASE_DIR" ]; then
   mkdir -p "$BASE_DIR" "$MIX_DIR"
   time .venv/bin/deepmotion train base --data "$DATA" --tokenizer engine/assets/default/tokenizer \
     --out "$BASE_DIR/base" --config "$BASE_CONFIG" --text-encoder "$ENC" --device "$DEVICE"
-  (cd "$MIX_DIR" && ln -sfn "$(realpath "$BASE_DIR")/base" base && ln -sfn "$(realpath "$BASE_DIR")/length" length)
+  ln -sfn "$(realpath "$BASE_DIR")/base" "$MIX_DIR/base" && ln -sfn "$(realpath "$BASE_DIR")/length" "$MIX_DIR/length"
   cat > "$MIX_DIR/cascade.json" <<JSON
 {"format": "deepmotion-cascade", "model_version": "mpnet level 1 from scratch ($BASE_CONFIG, pipeline 4)",
  "text_encoder": "$ENC", "licence": "CC-BY-NC-4.0 (Bandai-Namco Research Motion datasets 1 and 2, Bandai Namco Research Inc.)",
