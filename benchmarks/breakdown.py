@@ -57,11 +57,11 @@ def main(argv=None) -> int:
     import torch
     torch.set_num_threads(2)
     import deepmotion.engine.pipeline as P
-    from deepmotion.engine.assets import default_model_path
+    from deepmotion.engine.assets import model_path
     from deepmotion.server import frames as F
     from deepmotion_client.proto import motion_pb2 as pb
 
-    pipe = P.load_cascade(args.model or default_model_path())
+    pipe = P.load_cascade(model_path(args.model))
     timers = Timers()
     level_of = {"current": 0}
     sample = P.ddim_sample

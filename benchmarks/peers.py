@@ -180,7 +180,7 @@ def main(argv=None) -> int:
     from deepmotion.engine.pipeline import load_cascade
     pipe = load_cascade(args.model or default_model_path())
     prompt = PROMPTS[0]
-    peers["MiniLM text tower (ours, real)"] = time_it(lambda: pipe.text_encoder.encode([prompt]), args.runs)
+    peers[f"text tower (ours, real: {pipe.text_encoder.id})"] = time_it(lambda: pipe.text_encoder.encode([prompt]), args.runs)
     firsts, finals = [], []
     for run in range(args.runs + 1):
         t0 = time.perf_counter()

@@ -88,11 +88,11 @@ def main(argv=None) -> int:
                     help="seconds of history a continuation uses (default: the engine's MAX_HISTORY_S)")
     args = ap.parse_args(argv)
     from deepmotion.engine import continuation
-    from deepmotion.engine.assets import default_model_path
+    from deepmotion.engine.assets import model_path
     if args.history_s is not None:
         continuation.MAX_HISTORY_S = args.history_s
     from deepmotion.engine.pipeline import load_cascade
-    pipe = load_cascade(args.model or default_model_path())
+    pipe = load_cascade(model_path(args.model))
     prefix = any(d.config.prefix for d in pipe.denoisers.values())
     result = {"model": pipe.meta.get("model_version"), "prefix_trained": prefix,
               "history_s": continuation.MAX_HISTORY_S,

@@ -138,14 +138,14 @@ def format_bench(result: dict) -> str:
 def cmd_bench(args) -> int:
     import torch
 
-    from deepmotion.engine.assets import default_model_path
+    from deepmotion.engine.assets import model_path
     from deepmotion.engine.device import resolve_device
     from deepmotion.engine.pipeline import load_cascade
 
     if args.runs < 1 or args.requests < 1 or min(args.clients) < 1:
         raise UsageError("--runs, --requests and --clients must be at least 1")
     dev = resolve_device(args.device)
-    pipe = apply_steps(load_cascade(args.model or default_model_path(), dev), args)
+    pipe = apply_steps(load_cascade(model_path(args.model), dev), args)
     pipe.settings.text_cache = 0  # every prompt encoded, as a new one would be (the bench cycles a few)
     result = {"device": str(dev), "threads": torch.get_num_threads(), "runs": args.runs,
               "model": pipe.meta.get("model_version", ""),

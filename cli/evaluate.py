@@ -33,7 +33,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_eval(args) -> int:
-    from deepmotion.engine.assets import default_evaluator_path, default_model_path
+    from deepmotion.engine.assets import default_evaluator_path, model_path
     from deepmotion.engine.device import resolve_device
     from deepmotion.engine.models.evaluator import Evaluator
     from deepmotion.engine.pipeline import load_cascade
@@ -44,7 +44,7 @@ def cmd_eval(args) -> int:
     if args.mm_samples < 2:
         raise UsageError(f"--mm-samples must be at least 2, got {args.mm_samples}")
     dev = resolve_device(args.device)
-    pipe = apply_steps(load_cascade(args.model or default_model_path(), dev), args)
+    pipe = apply_steps(load_cascade(model_path(args.model), dev), args)
     pipe.settings.plan_prompts = not args.no_plan
     evaluator = Evaluator.load(args.evaluator or default_evaluator_path(), dev, pipe.text_encoder)
     settings = EvalSettings(args.split, args.replications, args.max_clips, args.mm_texts, args.mm_samples,

@@ -14,7 +14,8 @@ def add_device(p: argparse.ArgumentParser, default: str = "auto") -> None:
 
 def add_model(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", "--checkpoint", dest="model", type=Path, default=None,
-                   help="model directory (default: the shipped model)")
+                   help="model directory, or a shipped model by name: default (0.14, reads prompts with all-mpnet-base-v2) "
+                        "or fast (0.7.2, MiniLM: ~45 ms sooner on a prompt not seen before)")
     p.add_argument("--steps", type=int, nargs="+", default=None, metavar="N",
                    help="sampling steps per level (default 8 4 4, or the steps a distilled level was taught; "
                         "20 10 10 is the slower setting the model was first measured at): fewer is faster "
@@ -27,10 +28,10 @@ def add_data(p: argparse.ArgumentParser, help_: str | None = None) -> None:
 
 def load_model(args):
     """The model a command names with --model (or the shipped one), on --device, with --steps."""
-    from deepmotion.engine.assets import default_model_path
+    from deepmotion.engine.assets import model_path
     from deepmotion.engine.device import resolve_device
     from deepmotion.engine.pipeline import load_cascade
-    return apply_steps(load_cascade(args.model or default_model_path(), resolve_device(args.device)), args)
+    return apply_steps(load_cascade(model_path(args.model), resolve_device(args.device)), args)
 
 
 def apply_steps(pipe, args):

@@ -53,7 +53,7 @@ def config_from_args(args):
 def cmd_serve(args) -> int:
     import asyncio
 
-    from deepmotion.engine.assets import default_model_path
+    from deepmotion.engine.assets import model_path
     from deepmotion.engine.device import resolve_device
     from deepmotion.engine.pipeline import load_cascade
     from deepmotion.server.app import MotionServer
@@ -62,7 +62,7 @@ def cmd_serve(args) -> int:
     logs.configure(args.log_format)
     config = config_from_args(args)
     device = resolve_device(args.device)
-    model = args.model or default_model_path()
+    model = model_path(args.model)
 
     async def run():
         def load():

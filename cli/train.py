@@ -190,7 +190,7 @@ def cmd_train_diffusion(args) -> int:
 def cmd_train_distil(args) -> int:
     import shutil
 
-    from deepmotion.engine.assets import default_model_path
+    from deepmotion.engine.assets import model_path
     from deepmotion.engine.cascade import CASCADE_JSON, DENOISERS, PARTS, read_cascade_json
     from deepmotion.engine.checkpoint import copy_checkpoint
     from deepmotion.engine.data.dataset import Dataset
@@ -198,7 +198,7 @@ def cmd_train_distil(args) -> int:
     from deepmotion.engine.pipeline import load_cascade
     from deepmotion.engine.training.diffusion import LatentData
     from deepmotion.engine.training.distil import DistilConfig, distil_denoiser
-    teacher_dir = args.teacher or default_model_path()
+    teacher_dir = model_path(args.teacher)
     dev = resolve_device(args.device)
     teacher = load_cascade(teacher_dir, dev)
     meta = read_cascade_json(teacher_dir)

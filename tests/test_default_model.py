@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deepmotion.engine.assets import default_model_path, default_tokenizer_path
+from deepmotion.engine.assets import SHIPPED_MODELS, default_model_path, default_tokenizer_path, model_path
 from deepmotion.engine.evaluation.probes import quality
 from deepmotion.engine.models.tokenizer import Tokenizer
 from deepmotion.engine.pipeline import load_cascade
@@ -33,9 +33,25 @@ def test_default_model_generates_every_level_validly():
         assert -10 < q["lowest_foot_cm"] < 15
 
 
-def test_default_model_size_stays_in_budget():
-    size = sum(f.stat().st_size for f in default_model_path().rglob("*") if f.is_file())
-    assert size < 20e6, f"{size / 1e6:.1f} MB"
+@pytest.mark.parametrize("name", sorted(SHIPPED_MODELS))
+def test_shipped_model_size_stays_in_budget(name):
+    size = sum(f.stat().st_size for f in model_path(name).rglob("*") if f.is_file())
+    assert size < 20e6, f"{name}: {size / 1e6:.1f} MB"
+
+
+def test_shipped_models_by_name_read_with_their_own_encoders(tmp_path, monkeypatch):
+    """`--model fast` is the MiniLM model shipped beside the default; a directory of that name
+    in the working directory is what the user meant instead."""
+    import json
+    encoders = {name: json.loads((model_path(name) / "cascade.json").read_text())["text_encoder"] for name in SHIPPED_MODELS}
+    assert encoders == {"default": "st:all-mpnet-base-v2", "fast": "minilm:sentence-transformers/all-MiniLM-L6-v2"}
+    assert model_path(None) == default_model_path() and model_path("default") == default_model_path()
+    pipe = load_cascade(model_path("fast"))
+    outs = list(pipe.generate(["a person waves with the right hand"], [2.0], [0], max_level=1))
+    assert outs[0].features[0].shape == (40, 269) and quality(outs[0].features[0])["finite"]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fast").mkdir()
+    assert model_path("fast") == Path("fast")
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.dmrec")))

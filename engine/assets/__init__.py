@@ -6,6 +6,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
+# Shipped models by name. `default` (0.14) reads prompts with all-mpnet-base-v2, which follows
+# wording it never saw far better; `fast` (0.7.2) reads them with MiniLM, about 45 ms sooner on
+# every prompt the server has not encoded before (docs/RESULTS.md, "0.14.0").
+SHIPPED_MODELS = {"default": "default", "fast": "fast"}
+
 
 def default_tokenizer_path() -> Path:
     return HERE / "default" / "tokenizer"
@@ -13,6 +18,16 @@ def default_tokenizer_path() -> Path:
 
 def default_model_path() -> Path:
     return HERE / "default"
+
+
+def model_path(model: str | Path | None) -> Path:
+    """--model as given: a model directory, a shipped model's name when no such directory exists
+    here, or None for the default."""
+    if model is None:
+        return default_model_path()
+    if str(model) in SHIPPED_MODELS and not Path(model).exists():
+        return HERE / SHIPPED_MODELS[str(model)]
+    return Path(model)
 
 
 def default_evaluator_path() -> Path:

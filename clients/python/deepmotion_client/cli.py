@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--script", type=Path, default=None, help="lines 'SECONDS TEXT' (or TEXT: 4 s after the last); "
                                                               "default: stdin")
     se.add_argument("--seconds", type=float, default=None, help="session length (default: last prompt + 6 s)")
-    se.add_argument("--idle", default="a person stands idle", help="the prompt that fills gaps")
+    se.add_argument("--idle", default="a person stands and waits without moving their feet", help="the prompt that fills gaps")
     se.add_argument("--piece", type=float, default=4.0, help="seconds per generated piece")
     se.add_argument("--seed", type=int, default=0)
     se.add_argument("-o", "--out", type=Path, required=True, help="the whole motion: .bvh, .glb / .gltf or .npz")

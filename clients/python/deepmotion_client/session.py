@@ -34,8 +34,10 @@ class MotionSession:
     client: object                       # MotionClient (or anything with its generate())
     # Not "stands and looks around": the planner read that as a way of moving plus a gesture (until
     # it learnt staying put, engine/text/plan.py STILL_PHRASES) and the idle NPC walked off in 10 of
-    # 16 seeds, up to 4 m; "stands idle" stays put on its own (docs/RESULTS.md, "The idle prompt walked off").
-    idle_prompt: str = "a person stands idle"
+    # 16 seeds, up to 4 m. "stands idle" stayed put with 0.7.2 but walks off with 0.14 (5 of 8 seeds,
+    # up to 1.6 m); this wording stays put with both, from rest and after a walk, 16 seeds each
+    # (docs/RESULTS.md, "The idle prompt walked off" and "0.14.0").
+    idle_prompt: str = "a person stands and waits without moving their feet"
     piece_s: float = 4.0                 # length of each generated piece
     lead_s: float = 1.2                  # ask for more when less than this is left ahead of the playhead
     switch_delay_s: float = 0.4          # a prompt takes over this far ahead of the playhead

@@ -62,7 +62,7 @@ namespace DeepMotion.Bridge.Core
         bool stalled;
 
         public float Fps = 20f;
-        public string IdlePrompt = "a person stands idle";
+        public string IdlePrompt = "a person stands and waits without moving their feet";
         /// <summary>Seconds per generated piece.</summary>
         public float PieceSeconds = 4f;
         /// <summary>Ask for more when less than this is left ahead of the playhead.</summary>

@@ -50,7 +50,7 @@ namespace DeepMotion.Bridge
         [Tooltip("Each prompt continues the motion on screen and the NPC never stops; off: one clip per prompt")]
         public bool continuous = true;
         [Tooltip("What the NPC does while nothing is queued; empty: blend back to the Animator when the motion ends")]
-        public string idlePrompt = "a person stands idle";
+        public string idlePrompt = "a person stands and waits without moving their feet";
         [Tooltip("Seconds per generated piece")]
         [Range(1f, 10f)] public float pieceSeconds = 4f;
         [Tooltip("Seconds a new prompt takes over ahead of the playhead (the frames that play while it is generated)")]
