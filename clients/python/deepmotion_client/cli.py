@@ -137,7 +137,8 @@ def _session(client: MotionClient, args) -> int:
         if recorder:
             recorder.close()
     for p in session.pieces:
-        print(f"{p.start_frame / 20:6.1f} s  {p.text[:50]!r}: first frames after {p.first_frames_s:.3f} s, "
+        shown = p.text if len(p.text) <= 72 else p.text[:69] + "..."  # one line per piece, however long the prompt
+        print(f"{p.start_frame / 20:6.1f} s  {shown!r}: first frames after {p.first_frames_s:.3f} s, "
               f"final after {p.final_s:.3f} s")
     save_motion(args.out, session.motion(), args.units)
     print(f"wrote {args.out} ({session.frames} frames, {session.frames / 20:.1f} s, {len(session.pieces)} pieces)")
