@@ -49,7 +49,7 @@ def main(argv=None) -> int:
     p.add_argument("--max-clips", type=int, default=300)
     p.add_argument("--json", default=None, help="also write the figures here")
     args = p.parse_args(argv)
-    from deepmotion.engine.assets import default_evaluator_path, default_model_path
+    from deepmotion.engine.assets import default_evaluator_path, model_path
     from deepmotion.engine.data.compose import label_parts
     from deepmotion.engine.data.dataset import Dataset
     from deepmotion.engine.evaluation import metrics as M
@@ -60,7 +60,7 @@ def main(argv=None) -> int:
     from deepmotion.engine.representation import dmv1
 
     ds = Dataset(args.data)
-    pipe = load_cascade(args.model or default_model_path(), "cpu")
+    pipe = load_cascade(model_path(args.model), "cpu")
     evaluator = Evaluator.load(args.evaluator or default_evaluator_path(), "cpu", pipe.text_encoder)
     clips = [i for i in ds.split(args.split) if kind_of(ds.records[i]) in KIND_CHOICES["composed"]]
     if len(clips) < 32:

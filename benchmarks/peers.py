@@ -176,9 +176,9 @@ def main(argv=None) -> int:
         "MoMask, 10 iterations + residual + CLIP text": time_it(momask_run, args.runs),
     }
 
-    from deepmotion.engine.assets import default_model_path
+    from deepmotion.engine.assets import model_path
     from deepmotion.engine.pipeline import load_cascade
-    pipe = load_cascade(args.model or default_model_path())
+    pipe = load_cascade(model_path(args.model))
     prompt = PROMPTS[0]
     peers[f"text tower (ours, real: {pipe.text_encoder.id})"] = time_it(lambda: pipe.text_encoder.encode([prompt]), args.runs)
     firsts, finals = [], []

@@ -22,11 +22,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
-    from deepmotion.engine.assets import default_model_path
+    from deepmotion.engine.assets import model_path
     from deepmotion.engine.device import configure_threads
     from deepmotion.engine.pipeline import load_cascade
     configure_threads(1)
-    pipe = load_cascade(args.model or default_model_path(), "cpu")
+    pipe = load_cascade(model_path(args.model), "cpu")
     result = {"prompt": args.prompt, "seconds": args.seconds, "runs": args.runs, "threads": 1,
               "parts": pipe.composition(args.prompt), "rows": {}}
     for planned in (False, True):
