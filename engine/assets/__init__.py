@@ -9,7 +9,7 @@ HERE = Path(__file__).resolve().parent
 # Shipped models by name. `default` (0.14) reads prompts with all-mpnet-base-v2, which follows
 # wording it never saw far better; `fast` (0.7.2) reads them with MiniLM, about 45 ms sooner on
 # every prompt the server has not encoded before (docs/RESULTS.md, "0.14.0").
-SHIPPED_MODELS = {"default": "default", "fast": "fast"}
+SHIPPED_MODELS = ("default", "fast")
 
 
 def default_tokenizer_path() -> Path:
@@ -26,7 +26,7 @@ def model_path(model: str | Path | None) -> Path:
     if model is None:
         return default_model_path()
     if str(model) in SHIPPED_MODELS and not Path(model).exists():
-        return HERE / SHIPPED_MODELS[str(model)]
+        return HERE / str(model)
     return Path(model)
 
 

@@ -15,6 +15,7 @@ from .motion.feet import pin_feet, skating
 from .motion.retarget import load_target_rig
 from .prompt_args import add_prompt_arguments, describe, segments_from_args
 from .recording import RecordingWriter, read_recording
+from .session import MotionSession
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--script", type=Path, default=None, help="lines 'SECONDS TEXT' (or TEXT: 4 s after the last); "
                                                               "default: stdin")
     se.add_argument("--seconds", type=float, default=None, help="session length (default: last prompt + 6 s)")
-    se.add_argument("--idle", default="a person stands and waits without moving their feet", help="the prompt that fills gaps")
+    se.add_argument("--idle", default=MotionSession.idle_prompt, help="the prompt that fills gaps")
     se.add_argument("--piece", type=float, default=4.0, help="seconds per generated piece")
     se.add_argument("--seed", type=int, default=0)
     se.add_argument("-o", "--out", type=Path, required=True, help="the whole motion: .bvh, .glb / .gltf or .npz")
@@ -122,7 +123,7 @@ def _view(args, token) -> int:
 
 
 def _session(client: MotionClient, args) -> int:
-    from .session import MotionSession, parse_script, run_script
+    from .session import parse_script, run_script
     check_output_path(args.out)
     lines = args.script.read_text().splitlines() if args.script else sys.stdin.read().splitlines()
     events = parse_script(lines)
