@@ -21,11 +21,14 @@ from .cascade import STRIDES
 from .representation import dmv1
 from .request import RequestError
 
-# Seconds of history the model continues. 1.6 rather than 3.2: a timeline segment after a walk
-# followed its own text in 4.12 of 7 probes (8 seeds) against 3.88 with 3.2 s (a single prompt:
-# 4.08), seams scored the same, real takes continued at their own speed as well (mean speed
-# error over the next 2 s 0.34 against 0.40 m/s), and a continuation's latents are 22% shorter.
-MAX_HISTORY_S = 1.6
+# Seconds of history the model continues. 1.6 rather than 3.2 once (0.3.0: a segment after a walk
+# followed its text in 4.12 of 7 probes against 3.88, seams the same, real takes continued at their
+# own speed as well); 0.8 since 0.14.0: a longer prefix holds the next segment to what the prefix
+# does (raises after a walk 38% with 1.6 s, 81% with 0.8, 94% as a single prompt; the 11 segment
+# probes 7.44 -> 8.44 of 11, single prompts 8.81), while seams stay within the bar (8 seeds of 20
+# timelines and 22 continued takes, 100% either way; 0.4 s put one of 160 timeline seams over it).
+# Fine-tuning level 1 on twice the switching prefixes did not do it (docs/RESULTS.md, "History length").
+MAX_HISTORY_S = 0.8
 HISTORY_STEP = STRIDES[1]  # history is used in whole level-1 tokens (0.4 s at 20 fps)
 
 

@@ -20,8 +20,9 @@ def tiny(tmp_path_factory):
 
 
 def test_history_is_used_in_whole_level_one_tokens_up_to_the_limit():
-    assert history_frames(7) == 0 and history_frames(8) == 8 and history_frames(30) == 24
-    assert history_frames(1000) == 32
+    assert history_frames(7) == 0 and history_frames(8) == 8 and history_frames(15) == 8
+    assert history_frames(30) == 16 and history_frames(1000) == 16  # MAX_HISTORY_S 0.8 at 20 fps
+    assert history_frames(1000, room=12) == 8
 
 
 def test_history_latents_are_the_known_prefix_at_every_level(tiny):
@@ -30,7 +31,7 @@ def test_history_latents_are_the_known_prefix_at_every_level(tiny):
     assert [len(o.features[0]) for o in out] == [40, 40, 40], "only the new frames go out"
     state_codes = encode_history(history, tiny.tokenizer)
     h = state_codes.frames
-    assert h == 24
+    assert h == 16  # the last 0.8 s of 30 frames
     # Sampling again keeps the prefix exactly: the known latents are imposed at every level.
     prompts = tiny.prepare(["a person walks"], [2.0], [4], [history])
     for level in (1, 2, 3):

@@ -509,7 +509,7 @@ def test_clients_retry_unavailable_while_the_model_loads_then_stream(model_dir):
 
 def test_model_info_publishes_the_continuation_limits(server):
     lim = server.stub.GetModelInfo(pb.GetModelInfoRequest()).limits
-    assert lim.max_history_frames == 200 and lim.min_history_frames == 8 and lim.history_used_s == pytest.approx(1.6)
+    assert lim.max_history_frames == 200 and lim.min_history_frames == 8 and lim.history_used_s == pytest.approx(0.8)
     assert lim.max_segments == 16 and lim.max_timeline_s == 60 and 0 < lim.quaternion_tolerance < 0.01
 
 

@@ -50,7 +50,7 @@ MODEL_FPS = 20.0
 
 
 def history_frames(motion: Motion, fps: float = MODEL_FPS) -> pb.MotionFrames:
-    """A canonical-skeleton motion as GenerateRequest.history (the server uses its last ModelInfo.limits.history_used_s, 1.6 s)."""
+    """A canonical-skeleton motion as GenerateRequest.history (the server uses its last ModelInfo.limits.history_used_s, 0.8 s)."""
     if abs(motion.fps - fps) > 1e-6:
         motion = motion.resample(fps)
     return pb.MotionFrames(frame_count=motion.num_frames,

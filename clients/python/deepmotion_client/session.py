@@ -41,7 +41,7 @@ class MotionSession:
     piece_s: float = 4.0                 # length of each generated piece
     lead_s: float = 1.2                  # ask for more when less than this is left ahead of the playhead
     switch_delay_s: float = 0.4          # a prompt takes over this far ahead of the playhead
-    history_s: float = 1.6               # seconds of history sent (ModelInfo.limits.history_used_s)
+    history_s: float = 0.8               # seconds of history sent (ModelInfo.limits.history_used_s)
     seed: int = 0
     record: object = None                # RecordingWriter: every response of every piece, session time
     root: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))

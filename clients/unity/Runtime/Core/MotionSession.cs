@@ -70,7 +70,7 @@ namespace DeepMotion.Bridge.Core
         /// <summary>A played prompt takes over this far ahead of the playhead.</summary>
         public float SwitchDelaySeconds = 0.4f;
         /// <summary>Seconds of history sent (ModelInfo limits: history_used_s).</summary>
-        public float HistorySeconds = 1.6f;
+        public float HistorySeconds = 0.8f;
         /// <summary>ModelInfo limits: min_history_frames (a still pose is repeated up to it).</summary>
         public int MinHistoryFrames = 8;
         /// <summary>Seconds before asking again after a piece failed.</summary>
