@@ -86,7 +86,13 @@ class CascadePipeline:
         self.limits = limits or GenerationLimits()
         self.settings = settings or CascadeSettings()
         self._texts: OrderedDict[str, tuple[torch.Tensor, torch.Tensor]] = OrderedDict()  # text -> (states, pooled)
-        self._kinds: tuple[torch.Tensor, ...] | None = None  # movement / gesture / still phrases, encoded
+        self._kinds: tuple[torch.Tensor, ...] | None = None  # movement / gesture / still / manner phrases, encoded
+        # Reads a prompt's candidate cuts (`composition`); None: the model's own text encoder.
+        # load_cascade gives a model with a larger encoder MiniLM for it: the judgement is which
+        # kind of phrase a part is nearest, which MiniLM makes as well in a fifth of the time
+        # (docs/RESULTS.md, "Planning with MiniLM").
+        self.judge: TextEncoder | None = None
+        self._plans: OrderedDict[str, tuple[str, str] | None] = OrderedDict()  # text -> composition
         for level, model in self.denoisers.items():
             if model.config.distilled_steps:  # a distilled level takes the steps it was taught (--steps overrides)
                 self.settings.sample_steps[level] = model.config.distilled_steps
@@ -145,22 +151,47 @@ class CascadePipeline:
         once ("a guard paces while waving"), else None. Which part is which is the text
         encoder's judgement against the phrases the composed training clips are captioned
         with, so wording the planner never listed still counts."""
-        from .text.plan import share_subject, simultaneous_cuts, split_sequence
+        if not self.settings.plan_prompts:
+            return None
+        if text in self._plans:
+            self._plans.move_to_end(text)
+            return self._plans[text]
+        parts = self._judge_cuts(text)
+        self._plans[text] = parts
+        while len(self._plans) > max(self.settings.text_cache, 1):
+            self._plans.popitem(last=False)
+        return parts
+
+    def _judge_cuts(self, text: str) -> tuple[str, str] | None:
+        from .text.plan import predicate, share_subject, simultaneous_cuts, split_sequence
         if len(split_sequence(text)) > 1:  # an order is the timeline's to plan (`plan`)
             return None
         cuts = simultaneous_cuts(text)
-        cuts = [c for c in cuts if not any(self.text_encoder.problem(p) for p in c)]
-        if not self.settings.plan_prompts or not cuts:
+        judge = self.judge or self.text_encoder
+        cuts = [c for c in cuts if not any(self.text_encoder.problem(p) or judge.problem(p) for p in c)]
+        if not cuts:
             return None
-        movement, gesture, still = self._kind_phrases()
-        _, pooled = self._encode_texts([p for cut in cuts for p in cut])
+        movement, gesture, still, manner = self._kind_phrases()
+        parts = [p for cut in cuts for p in cut]
+        bare = [predicate(p) for p in parts]
+        pooled = judge.encode(parts + [b for b in bare if b]).pooled
         pooled = torch.nn.functional.normalize(pooled.float().cpu(), dim=-1)
         near_m, near_g = (pooled @ movement.T).max(-1).values, (pooled @ gesture.T).max(-1).values
-        near_s = (pooled @ still.T).max(-1).values
-        lean = (near_m - near_g).view(-1, 2)  # > 0: more a way of moving about, < 0: more a gesture
+        near_s, near_w = (pooled @ still.T).max(-1).values, (pooled @ manner.T).max(-1).values
+        n = len(parts)
+        lean = (near_m[:n] - near_g[:n]).view(-1, 2)  # > 0: more a way of moving about, < 0: more a gesture
         # Of the cuts whose parts are one of each kind, the one both parts are surest of
         # ("paces back and forth | waving", not "paces back | and forth waving").
         sure = torch.maximum(torch.minimum(lean[:, 0], -lean[:, 1]), torch.minimum(-lean[:, 0], lean[:, 1]))
+        # A part that is only a subject, or whose predicate is nearer a manner ("like an elderly
+        # person", "happily", "is") than either kind, says how the other part is done, not a
+        # second thing to do: that cut parts nothing.
+        only_manner, j = [], n
+        for b in bare:
+            only_manner.append(not b or bool(near_w[j] >= max(near_m[j], near_g[j])))
+            j += bool(b)
+        manner_part = torch.tensor(only_manner).view(-1, 2).any(-1)
+        sure = sure.masked_fill(manner_part, float("-inf"))
         k = int(sure.argmax())
         if float(sure[k]) <= self.settings.kind_margin:
             return None
@@ -170,16 +201,18 @@ class CascadePipeline:
             return None
         return share_subject(*((a, b) if float(lean[k, 0]) > 0 else (b, a)))
 
-    def _kind_phrases(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Normalised pooled embeddings of the movement, gesture and staying-put phrases (encoded once)."""
+    def _kind_phrases(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Normalised pooled embeddings of the movement, gesture, staying-put and manner phrases
+        (encoded once, by the judge)."""
         if self._kinds is None:
             from .data.compose import GESTURES, LOCOMOTION
-            from .text.plan import STILL_PHRASES
+            from .text.plan import MANNER_PHRASES, STILL_PHRASES
             phrases = [[p for choices in table.values() for pair in choices for p in pair] for table in (LOCOMOTION, GESTURES)]
-            enc = self.text_encoder.encode(phrases[0] + phrases[1] + STILL_PHRASES)
+            groups = [phrases[0], phrases[1], STILL_PHRASES, MANNER_PHRASES]
+            enc = (self.judge or self.text_encoder).encode([p for g in groups for p in g])
             pooled = torch.nn.functional.normalize(enc.pooled.float().cpu(), dim=-1)
-            m, g = len(phrases[0]), len(phrases[0]) + len(phrases[1])
-            self._kinds = (pooled[:m], pooled[m:g], pooled[g:])
+            ends = np.cumsum([0] + [len(g) for g in groups])
+            self._kinds = tuple(pooled[a:b] for a, b in zip(ends[:-1], ends[1:]))
         return self._kinds
 
     # ---- helpers ------------------------------------------------------------------------
@@ -205,7 +238,11 @@ class CascadePipeline:
                 histories: list | None = None) -> list["PromptState"]:
         """Encode the prompts (and the motions they continue), predict the lengths not given,
         fix each one's random stream. Runs on the engine thread: all of it is model work."""
-        states, pooled = self._encode_texts(list(texts))
+        # The compositions first, so that prompts and parts are encoded as one batch.
+        plans = [self.composition(t) for t in texts]
+        everything, pooled = self._encode_texts(list(texts) + [p for parts in plans if parts for p in parts])
+        states, pooled = everything[:len(texts)], pooled[:len(texts)]
+        parted = iter(everything[len(texts):])
         seconds = self.durations_for(texts, durations, pooled.to(self.device))
         frame_counts = [max(2, int(round(s * dmv1.FPS))) for s in seconds]
         encoded: list[EncodedHistory | None] = [None] * len(texts)
@@ -221,9 +258,9 @@ class CascadePipeline:
             own = self.tokenizer.model.pad_length(before + frames)
             prompt = PromptState(text, frames, own, states[i].to(self.device),
                                  torch.Generator(device="cpu").manual_seed(generator_seed(seeds[i])), history=history)
-            parts = self.composition(text)
+            parts = plans[i]
             if parts is not None:
-                (movement, gesture), _ = self._encode_texts(list(parts))
+                movement, gesture = next(parted), next(parted)
                 prompt.states = movement.to(self.device)
                 prompt.partner = PromptState(parts[1], frames, own, gesture.to(self.device),
                                              torch.Generator(device="cpu").manual_seed(generator_seed(seeds[i] + 7919)),
@@ -395,8 +432,11 @@ def load_length(directory) -> LengthPredictor:
     return load_module(directory, LENGTH.kind, lambda c: LengthPredictor(c["model"]["text_dim"]))[0]
 
 
-def load_cascade(path, device="cpu", text_encoder: TextEncoder | None = None) -> CascadePipeline:
-    """A cascade directory (cascade.json + one checkpoint per part), every part checked."""
+def load_cascade(path, device="cpu", text_encoder: TextEncoder | None = None,
+                 judge: str | None = "minilm") -> CascadePipeline:
+    """A cascade directory (cascade.json + one checkpoint per part), every part checked. `judge`
+    names the text encoder that reads a prompt's candidate cuts (CascadePipeline.judge) when the
+    model's own is another; None, or a judge not installed, leaves it to the model's own."""
     from pathlib import Path
 
     from .checkpoint import CheckpointError
@@ -426,4 +466,9 @@ def load_cascade(path, device="cpu", text_encoder: TextEncoder | None = None) ->
         raise CheckpointError(f"{path / 'cascade.json'}: 'limits' holds a key this engine does not know ({e})") from None
     pipe = CascadePipeline(tok, encoder, denoisers, length.to(device), stats, limits)
     pipe.meta = meta
+    if judge is not None and not encoder.id.startswith(f"{judge}:") and encoder.id != judge:
+        try:
+            pipe.judge = load_text_encoder(judge, device)
+        except (RuntimeError, OSError):  # not installed: the model's own encoder judges, more slowly
+            pipe.judge = None
     return pipe

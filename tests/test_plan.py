@@ -119,8 +119,16 @@ def test_the_text_encoder_tells_the_movement_from_the_gesture(tiny):
     for whole in ("a person waves with the right hand", "a person walks and turns left", "a person bows and waves",
                   "an individual moves in reverse, stepping backwards", "a person walks forward, then waves",
                   # staying put is no movement: these idled with a walk when "looks around" counted as one
-                  "a person stands and looks around", "a guard stands and waves", "a woman waits and waves"):
+                  "a person stands and looks around", "a guard stands and waves", "a woman waits and waves",
+                  # a manner or an auxiliary is how the action is done, not a second one: these were cut
+                  # into a movement and the upper body of "a person like an elderly person" / "a person is"
+                  "a person jogs ahead, like an elderly person", "a man paces forward, like on a stage",
+                  "a person is walking straight on", "a lively man with the right arm raised briskly",
+                  "a huge heavy person takes a respectful bow with big heavy movements"):
         assert tiny.composition(whole) is None, whole
+    # a styled subject is no manner of its own: the predicate is what is judged
+    assert tiny.composition("a thug walks to the right while waving farewell") == \
+        ("a thug walks to the right", "a thug waving farewell")
     tiny.settings.plan_prompts = False
     try:
         assert tiny.composition("a man jogs while waving") is None
@@ -151,3 +159,20 @@ def test_a_movement_with_a_gesture_is_the_two_generated_and_spliced_at_the_spine
         np.testing.assert_allclose(r[:, lower], rm[:, lower], atol=1e-4)
         # The two parts really differ, so matching each of them above says where each part went.
         assert np.abs(fm[:, :4] - fg[:, :4]).max() > 0.01 and np.abs(rm[:, UPPER] - rg[:, UPPER]).max() > 0.1
+
+
+def test_a_model_with_a_larger_encoder_plans_with_minilm_and_decides_the_same():
+    """The default model reads prompts with all-mpnet-base-v2; the cuts are judged by MiniLM,
+    which takes a fifth of the time for the same decisions (docs/RESULTS.md, "Planning with MiniLM")."""
+    from deepmotion.engine.assets import default_model_path
+    from deepmotion.engine.evaluation.probes import ALL_PROBES, REPORTED_PROBES
+    pipe = load_cascade(default_model_path())
+    assert pipe.judge is not None and pipe.judge.id.startswith("minilm:") and pipe.text_encoder.id != pipe.judge.id
+    prompts = [t for p in ALL_PROBES + REPORTED_PROBES for t in p.prompts] + [
+        "a guard paces back and forth waving his left hand", "an old man jogs slowly, raising both arms",
+        "a person is running", "someone jogs along, like an elderly person", "a thug walks to the right, waving goodbye"]
+    by_minilm = [pipe.composition(t) for t in prompts]
+    own = load_cascade(default_model_path(), judge=None)
+    assert own.judge is None
+    assert [own.composition(t) for t in prompts] == by_minilm
+    assert sum(p is not None for p in by_minilm) >= 7, by_minilm

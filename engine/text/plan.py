@@ -76,6 +76,22 @@ STILL_PHRASES = ["stands", "stands still", "stands idle", "stands in place", "st
                  "is standing", "remains standing", "stays in place", "keeps still", "waits", "idles",
                  "looks around", "glances around"]
 
+# Ways of doing something, not a second thing to do: the style words of the captions (the adverbs
+# and phrases engine/data/captions.py says a style with) and the like. A cut that leaves one of
+# these on its own parts a motion from its manner: "a person jogs ahead, like an elderly person"
+# was generated as a jog with the upper body of "a person like an elderly person", so the legs
+# lost the style, and "a person is walking" as a walk with the arms of "a person is".
+MANNER_PHRASES = ["happily", "cheerfully", "sadly", "gloomily", "angrily", "furiously", "proudly", "confidently",
+                  "hesitantly", "timidly", "manfully", "in a masculine way", "in a feminine way", "gracefully",
+                  "playfully", "like a child", "like a little kid", "energetically", "youthfully", "slowly",
+                  "stiffly", "wearily", "tiredly", "with exhaustion", "briskly", "theatrically", "like in a musical",
+                  "like on a stage", "heavily", "with big heavy movements", "with a swagger", "like a thug",
+                  "like a street thug", "in a good mood", "looking happy", "looking sad", "in a sad mood",
+                  "in anger", "looking angry", "with pride", "full of confidence", "without confidence",
+                  "looking unsure", "full of youth", "like an old person", "like an elderly person",
+                  "looking tired", "completely exhausted", "full of energy", "like a giant", "quickly",
+                  "nervously", "carefully", "calmly", "in a hurry", "like a robot", "like a zombie", "is", "are"]
+
 
 # A gerund phrase can follow a movement with no joining word: "paces back and forth waving".
 _GERUND = re.compile(r"\s+(?=[A-Za-z]{2,}ing\b)")
@@ -92,7 +108,9 @@ def simultaneous_cuts(text: str) -> list[tuple[str, str]]:
     joined = {end for _, end in spans}
     for m in _GERUND.finditer(text):
         word = re.match(r"[A-Za-z]+", text[m.end():])[0].lower()
-        after_join = re.search(r"(?:^|\s)(?:while|whilst|as|and|with|by|keeps?|starts?|stops?|ends?)$", text[:m.start()], re.I)
+        # "keeps walking", "is walking": one action in its verb form, not a second one
+        after_join = re.search(r"(?:^|\s)(?:while|whilst|as|and|with|by|keeps?|starts?|stops?|ends?|is|are|was|were|"
+                               r"am|be|been|goes|go|went|continues?|begins?)$", text[:m.start()], re.I)
         if m.end() not in joined and word not in _NOT_GERUNDS and not after_join:
             spans.append((m.start(), m.end()))
     cuts = []
@@ -119,6 +137,13 @@ def subject(part: str) -> str:
     """The subject a part starts with ("an elderly woman" of "an elderly woman keeps walking"), or ""."""
     m = _SUBJECT.match(part)  # a pronoun is no subject to share: it names nobody new
     return m[0] if m else ""
+
+
+def predicate(part: str) -> str:
+    """A part without the subject it starts with ("walks to the right" of "a thug walks to the
+    right"): whether a part is only a manner is read here, where the subject's style words
+    ("a thug" is near "like a thug") cannot pass for it. "" when the part is only a subject."""
+    return part[len(subject(part)):].strip(" ,")
 
 
 def share_subject(*parts: str) -> tuple[str, ...]:
