@@ -157,8 +157,8 @@ class CascadePipeline:
             self._plans.move_to_end(text)
             return self._plans[text]
         parts = self._judge_cuts(text)
-        self._plans[text] = parts
-        while len(self._plans) > max(self.settings.text_cache, 1):
+        self._plans[text] = parts  # kept as long as encoded prompts are (text_cache; 0: none)
+        while len(self._plans) > self.settings.text_cache:
             self._plans.popitem(last=False)
         return parts
 
