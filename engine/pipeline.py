@@ -148,9 +148,9 @@ class CascadePipeline:
 
     def composition(self, text: str) -> tuple[str, str] | None:
         """(movement, gesture) when `text` asks for a way of moving about and a gesture at
-        once ("a guard paces while waving"), else None. Which part is which is the text
-        encoder's judgement against the phrases the composed training clips are captioned
-        with, so wording the planner never listed still counts."""
+        once ("a guard paces while waving"), else None. Which part is which is a text
+        encoder's judgement (`judge`, else the model's own) against the phrases the composed
+        training clips are captioned with, so wording the planner never listed still counts."""
         if not self.settings.plan_prompts:
             return None
         if text in self._plans:
