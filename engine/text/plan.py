@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from ..data.captions import STYLE_PHRASES, STYLES
+
 # "X, then Y", "X and then Y", "X. Then Y", "X, after that Y", "X and afterwards Y", "X and next Y",
 # "X, later Y", "X before Y", "X followed by Y", "X; Y".
 _SEQUENCE = re.compile(
@@ -77,20 +79,14 @@ STILL_PHRASES = ["stands", "stands still", "stands idle", "stands in place", "st
                  "looks around", "glances around"]
 
 # Ways of doing something, not a second thing to do: the style words of the captions (the adverbs
-# and phrases engine/data/captions.py says a style with) and the like. A cut that leaves one of
+# and phrases engine/data/captions.py says a style with) and a few more. A cut that leaves one of
 # these on its own parts a motion from its manner: "a person jogs ahead, like an elderly person"
 # was generated as a jog with the upper body of "a person like an elderly person", so the legs
 # lost the style, and "a person is walking" as a walk with the arms of "a person is".
-MANNER_PHRASES = ["happily", "cheerfully", "sadly", "gloomily", "angrily", "furiously", "proudly", "confidently",
-                  "hesitantly", "timidly", "manfully", "in a masculine way", "in a feminine way", "gracefully",
-                  "playfully", "like a child", "like a little kid", "energetically", "youthfully", "slowly",
-                  "stiffly", "wearily", "tiredly", "with exhaustion", "briskly", "theatrically", "like in a musical",
-                  "like on a stage", "heavily", "with big heavy movements", "with a swagger", "like a thug",
-                  "like a street thug", "in a good mood", "looking happy", "looking sad", "in a sad mood",
-                  "in anger", "looking angry", "with pride", "full of confidence", "without confidence",
-                  "looking unsure", "full of youth", "like an old person", "like an elderly person",
-                  "looking tired", "completely exhausted", "full of energy", "like a giant", "quickly",
-                  "nervously", "carefully", "calmly", "in a hurry", "like a robot", "like a zombie", "is", "are"]
+MANNER_PHRASES = sorted({adverb for _, adverbs in STYLES.values() for adverb in adverbs if adverb}
+                        | {phrase for phrases in STYLE_PHRASES.values() for phrase in phrases}
+                        | {"quickly", "nervously", "carefully", "calmly", "in a hurry", "like a robot", "like a zombie",
+                           "is", "are"})
 
 
 # A gerund phrase can follow a movement with no joining word: "paces back and forth waving".
