@@ -88,9 +88,10 @@ class CascadePipeline:
         self._texts: OrderedDict[str, tuple[torch.Tensor, torch.Tensor]] = OrderedDict()  # text -> (states, pooled)
         self._kinds: tuple[torch.Tensor, ...] | None = None  # movement / gesture / still / manner phrases, encoded
         # Reads a prompt's candidate cuts (`composition`); None: the model's own text encoder.
-        # load_cascade gives a model with a larger encoder MiniLM for it: the judgement is which
-        # kind of phrase a part is nearest, which MiniLM makes as well in a fifth of the time
-        # (docs/RESULTS.md, "Planning with MiniLM").
+        # `load_cascade(judge="minilm")` gives a model with a larger encoder MiniLM for it: a fifth
+        # of the time and the same decisions on every eval and probe prompt, but it reads verbs
+        # the phrase tables lack worse ("a guard paces nervously" as staying put), so the model's
+        # own is the default (docs/RESULTS.md, "Planning: one batch, cached, manners").
         self.judge: TextEncoder | None = None
         self._plans: OrderedDict[str, tuple[str, str] | None] = OrderedDict()  # text -> composition
         for level, model in self.denoisers.items():
@@ -163,7 +164,7 @@ class CascadePipeline:
         return parts
 
     def _judge_cuts(self, text: str) -> tuple[str, str] | None:
-        from .text.plan import predicate, share_subject, simultaneous_cuts, split_sequence
+        from .text.plan import predicate, share_subject, simultaneous_cuts, split_sequence, without_manner
         if len(split_sequence(text)) > 1:  # an order is the timeline's to plan (`plan`)
             return None
         cuts = simultaneous_cuts(text)
@@ -173,7 +174,7 @@ class CascadePipeline:
             return None
         movement, gesture, still, manner = self._kind_phrases()
         parts = [p for cut in cuts for p in cut]
-        bare = [predicate(p) for p in parts]
+        bare = [without_manner(predicate(p)) for p in parts]
         pooled = judge.encode(parts + [b for b in bare if b]).pooled
         pooled = torch.nn.functional.normalize(pooled.float().cpu(), dim=-1)
         near_m, near_g = (pooled @ movement.T).max(-1).values, (pooled @ gesture.T).max(-1).values
@@ -183,9 +184,9 @@ class CascadePipeline:
         # Of the cuts whose parts are one of each kind, the one both parts are surest of
         # ("paces back and forth | waving", not "paces back | and forth waving").
         sure = torch.maximum(torch.minimum(lean[:, 0], -lean[:, 1]), torch.minimum(-lean[:, 0], lean[:, 1]))
-        # A part that is only a subject, or whose predicate is nearer a manner ("like an elderly
-        # person", "happily", "is") than either kind, says how the other part is done, not a
-        # second thing to do: that cut parts nothing.
+        # A part that is only a subject and manner words ("like an elderly person", "happily", "is"),
+        # or whose predicate without them is still nearer a manner than either kind ("like a
+        # drunk"), says how the other part is done, not a second thing to do: that cut parts nothing.
         only_manner, j = [], n
         for b in bare:
             only_manner.append(not b or bool(near_w[j] >= max(near_m[j], near_g[j])))
@@ -433,9 +434,9 @@ def load_length(directory) -> LengthPredictor:
 
 
 def load_cascade(path, device="cpu", text_encoder: TextEncoder | None = None,
-                 judge: str | None = "minilm") -> CascadePipeline:
+                 judge: str | None = None) -> CascadePipeline:
     """A cascade directory (cascade.json + one checkpoint per part), every part checked. `judge`
-    names the text encoder that reads a prompt's candidate cuts (CascadePipeline.judge) when the
+    names a text encoder to read a prompt's candidate cuts (CascadePipeline.judge) when the
     model's own is another; None, or a judge not installed, leaves it to the model's own."""
     from pathlib import Path
 

@@ -161,18 +161,19 @@ def test_a_movement_with_a_gesture_is_the_two_generated_and_spliced_at_the_spine
         assert np.abs(fm[:, :4] - fg[:, :4]).max() > 0.01 and np.abs(rm[:, UPPER] - rg[:, UPPER]).max() > 0.1
 
 
-def test_a_model_with_a_larger_encoder_plans_with_minilm_and_decides_the_same():
-    """The default model reads prompts with all-mpnet-base-v2; the cuts are judged by MiniLM,
-    which takes a fifth of the time for the same decisions (docs/RESULTS.md, "Planning with MiniLM")."""
+def test_the_default_model_keeps_a_manner_with_its_movement_and_reads_verbs_its_tables_lack():
+    """On the shipped model (its own encoder judges): a manner word stays with the movement it
+    qualifies and still leaves a composition ("paces nervously | waves"); a MiniLM judge, faster,
+    read "a guard paces nervously" as staying put (docs/RESULTS.md, "Planning: one batch, cached, manners")."""
     from deepmotion.engine.assets import default_model_path
-    from deepmotion.engine.evaluation.probes import ALL_PROBES, REPORTED_PROBES
     pipe = load_cascade(default_model_path())
-    assert pipe.judge is not None and pipe.judge.id.startswith("minilm:") and pipe.text_encoder.id != pipe.judge.id
-    prompts = [t for p in ALL_PROBES + REPORTED_PROBES for t in p.prompts] + [
-        "a guard paces back and forth waving his left hand", "an old man jogs slowly, raising both arms",
-        "a person is running", "someone jogs along, like an elderly person", "a thug walks to the right, waving goodbye"]
-    by_minilm = [pipe.composition(t) for t in prompts]
-    own = load_cascade(default_model_path(), judge=None)
-    assert own.judge is None
-    assert [own.composition(t) for t in prompts] == by_minilm
-    assert sum(p is not None for p in by_minilm) >= 7, by_minilm
+    assert pipe.judge is None
+    assert pipe.composition("a guard paces nervously and waves") == ("a guard paces nervously", "a guard waves")
+    assert pipe.composition("a girl skips happily, waving both hands") == \
+        ("a girl skips happily", "a girl waving both hands")
+    for whole in ("someone jogs along, like an elderly person", "a person is running", "a man walks, nervously"):
+        assert pipe.composition(whole) is None, whole
+    fast = load_cascade(default_model_path(), judge="minilm")
+    assert fast.judge is not None and fast.judge.id.startswith("minilm:")
+    assert fast.composition("a guy marches on while flapping his right hand hello") == \
+        ("a guy marches on", "a guy flapping his right hand hello")

@@ -142,6 +142,18 @@ def predicate(part: str) -> str:
     return part[len(subject(part)):].strip(" ,")
 
 
+_MANNER = re.compile(r"\b(?:" + "|".join(re.escape(m) for m in sorted(
+    {m for m in MANNER_PHRASES} | {m[len("with "):] for m in MANNER_PHRASES if m.startswith("with ")},
+    key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def without_manner(part: str) -> str:
+    """A predicate with the manner words it holds taken out ("skips" of "skips happily", "" of
+    "like an elderly person" or "is"): what is left is what the part does. The judge reads that,
+    since "skips happily" as a whole is nearer "happily" than any way of moving it knows."""
+    return " ".join(_MANNER.sub(" ", part).split()).strip(" ,.;")
+
+
 def share_subject(*parts: str) -> tuple[str, ...]:
     """The parts of a prompt, each with the prompt's subject: "an elderly woman walks while
     waving" is an elderly woman's wave as well as her walk, and "a tired man jogs, then bows" a
