@@ -91,7 +91,8 @@ class CascadePipeline:
         # `load_cascade(judge="minilm")` gives a model with a larger encoder MiniLM for it: a fifth
         # of the time and the same decisions on every eval and probe prompt, but it reads verbs
         # the phrase tables lack worse ("a guard paces nervously" as staying put), so the model's
-        # own is the default (docs/RESULTS.md, "Planning: one batch, cached, manners").
+        # own is the default (docs/RESULTS.md, "Planning: cuts that only leave a manner, and a
+        # faster judge tried").
         self.judge: TextEncoder | None = None
         self._plans: OrderedDict[str, tuple[str, str] | None] = OrderedDict()  # text -> composition
         for level, model in self.denoisers.items():

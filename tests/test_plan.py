@@ -164,7 +164,8 @@ def test_a_movement_with_a_gesture_is_the_two_generated_and_spliced_at_the_spine
 def test_the_default_model_keeps_a_manner_with_its_movement_and_reads_verbs_its_tables_lack():
     """On the shipped model (its own encoder judges): a manner word stays with the movement it
     qualifies and still leaves a composition ("paces nervously | waves"); a MiniLM judge, faster,
-    read "a guard paces nervously" as staying put (docs/RESULTS.md, "Planning: one batch, cached, manners")."""
+    read "a guard paces nervously" as staying put (docs/RESULTS.md, "Planning: cuts that only
+    leave a manner, and a faster judge tried")."""
     from deepmotion.engine.assets import default_model_path
     pipe = load_cascade(default_model_path())
     assert pipe.judge is None
