@@ -178,3 +178,11 @@ def test_the_default_model_keeps_a_manner_with_its_movement_and_reads_verbs_its_
     assert fast.judge is not None and fast.judge.id.startswith("minilm:")
     assert fast.composition("a guy marches on while flapping his right hand hello") == \
         ("a guy marches on", "a guy flapping his right hand hello")
+
+
+@pytest.mark.parametrize("part, rest", [("skips happily", "skips"), ("like an elderly person", ""), ("is", ""),
+                                        ("big heavy movements", ""), ("walks forward, like on a stage", "walks forward"),
+                                        ("waving both hands", "waving both hands"), ("like a drunk", "like a drunk")])
+def test_manner_words_are_taken_out_of_a_part_before_it_is_judged(part, rest):
+    from deepmotion.engine.text.plan import without_manner
+    assert without_manner(part) == rest
