@@ -175,33 +175,38 @@ class CascadePipeline:
             return None
         movement, gesture, still, manner = self._kind_phrases()
         parts = [p for cut in cuts for p in cut]
-        bare = [without_manner(predicate(p)) for p in parts]
-        pooled = judge.encode(parts + [b for b in bare if b]).pooled
-        pooled = torch.nn.functional.normalize(pooled.float().cpu(), dim=-1)
+        pooled = torch.nn.functional.normalize(judge.encode(parts).pooled.float().cpu(), dim=-1)
         near_m, near_g = (pooled @ movement.T).max(-1).values, (pooled @ gesture.T).max(-1).values
-        near_s, near_w = (pooled @ still.T).max(-1).values, (pooled @ manner.T).max(-1).values
-        n = len(parts)
-        lean = (near_m[:n] - near_g[:n]).view(-1, 2)  # > 0: more a way of moving about, < 0: more a gesture
+        near_s = (pooled @ still.T).max(-1).values
+        lean = (near_m - near_g).view(-1, 2)  # > 0: more a way of moving about, < 0: more a gesture
         # Of the cuts whose parts are one of each kind, the one both parts are surest of
         # ("paces back and forth | waving", not "paces back | and forth waving").
         sure = torch.maximum(torch.minimum(lean[:, 0], -lean[:, 1]), torch.minimum(-lean[:, 0], lean[:, 1]))
-        # A part that is only a subject and manner words ("like an elderly person", "happily", "is"),
-        # or whose predicate without them is still nearer a manner than either kind ("like a
-        # drunk"), says how the other part is done, not a second thing to do: that cut parts nothing.
-        only_manner, j = [], n
-        for b in bare:
-            only_manner.append(not b or bool(near_w[j] >= max(near_m[j], near_g[j])))
-            j += bool(b)
-        manner_part = torch.tensor(only_manner).view(-1, 2).any(-1)
-        sure = sure.masked_fill(manner_part, float("-inf"))
-        k = int(sure.argmax())
-        if float(sure[k]) <= self.settings.kind_margin:
+        # ... that does not only part an action from its manner: a side that is only a subject and
+        # manner words ("like an elderly person", "happily", "is"), or whose predicate without them
+        # is still nearer a manner than either kind ("like a drunk"), says how the other side is
+        # done. Checked best cut first, so a prompt pays for the few words it is checked on.
+        for k in sorted(range(len(cuts)), key=lambda i: -float(sure[i])):
+            if float(sure[k]) <= self.settings.kind_margin:
+                return None
+            if not self._only_manner([without_manner(predicate(p)) for p in cuts[k]], manner, movement, gesture):
+                break
+        else:
             return None
         a, b = cuts[k]
         moving = 2 * k if float(lean[k, 0]) > 0 else 2 * k + 1
         if float(near_s[moving]) >= float(near_m[moving]):  # "stands", "waits": staying put is no movement
             return None
         return share_subject(*((a, b) if float(lean[k, 0]) > 0 else (b, a)))
+
+    def _only_manner(self, rests: list[str], manner, movement, gesture) -> bool:
+        """Whether either side of a cut, as its predicate without manner words, is no action."""
+        if not all(rests):
+            return True
+        pooled = (self.judge or self.text_encoder).encode(rests).pooled.float().cpu()
+        pooled = torch.nn.functional.normalize(pooled, dim=-1)
+        kinds = torch.maximum((pooled @ movement.T).max(-1).values, (pooled @ gesture.T).max(-1).values)
+        return bool(((pooled @ manner.T).max(-1).values >= kinds).any())
 
     def _kind_phrases(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         """Normalised pooled embeddings of the movement, gesture, staying-put and manner phrases
