@@ -169,7 +169,7 @@ class CascadePipeline:
         if len(split_sequence(text)) > 1:  # an order is the timeline's to plan (`plan`)
             return None
         cuts = simultaneous_cuts(text)
-        judge = self.judge or self.text_encoder
+        judge = self._judge_encoder
         cuts = [c for c in cuts if not any(self.text_encoder.problem(p) or judge.problem(p) for p in c)]
         if not cuts:
             return None
@@ -199,11 +199,15 @@ class CascadePipeline:
             return None
         return share_subject(*((a, b) if float(lean[k, 0]) > 0 else (b, a)))
 
+    @property
+    def _judge_encoder(self) -> TextEncoder:
+        return self.judge or self.text_encoder
+
     def _only_manner(self, rests: list[str], manner, movement, gesture) -> bool:
         """Whether either side of a cut, as its predicate without manner words, is no action."""
         if not all(rests):
             return True
-        pooled = (self.judge or self.text_encoder).encode(rests).pooled.float().cpu()
+        pooled = self._judge_encoder.encode(rests).pooled.float().cpu()
         pooled = torch.nn.functional.normalize(pooled, dim=-1)
         kinds = torch.maximum((pooled @ movement.T).max(-1).values, (pooled @ gesture.T).max(-1).values)
         return bool(((pooled @ manner.T).max(-1).values >= kinds).any())
@@ -216,7 +220,7 @@ class CascadePipeline:
             from .text.plan import MANNER_PHRASES, STILL_PHRASES
             phrases = [[p for choices in table.values() for pair in choices for p in pair] for table in (LOCOMOTION, GESTURES)]
             groups = [phrases[0], phrases[1], STILL_PHRASES, MANNER_PHRASES]
-            enc = (self.judge or self.text_encoder).encode([p for g in groups for p in g])
+            enc = self._judge_encoder.encode([p for g in groups for p in g])
             pooled = torch.nn.functional.normalize(enc.pooled.float().cpu(), dim=-1)
             ends = np.cumsum([0] + [len(g) for g in groups])
             self._kinds = tuple(pooled[a:b] for a, b in zip(ends[:-1], ends[1:]))

@@ -143,7 +143,7 @@ def predicate(part: str) -> str:
 
 
 _MANNER = re.compile(r"\b(?:" + "|".join(re.escape(m) for m in sorted(
-    {m for m in MANNER_PHRASES} | {m[len("with "):] for m in MANNER_PHRASES if m.startswith("with ")},
+    set(MANNER_PHRASES) | {m[len("with "):] for m in MANNER_PHRASES if m.startswith("with ")},
     key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
